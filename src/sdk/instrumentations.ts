@@ -1,0 +1,111 @@
+/**
+ * Which libraries are instrumented. Short names as in OTEL_NODE_ENABLED_INSTRUMENTATIONS /
+ * OTEL_NODE_DISABLED_INSTRUMENTATIONS: "http", "undici", "express", "pg", "runtime-node", ... (every
+ * @opentelemetry/instrumentation-<name> that auto-instrumentations-node bundles), plus "fastify"
+ * (@fastify/otel) and "prisma" (@prisma/instrumentation).
+ */
+import { getNodeAutoInstrumentations, type InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { PrismaInstrumentation } from '@prisma/instrumentation';
+import type { RequestOptions } from 'node:http';
+import { ConfigError, type Config } from '../config.js';
+
+type AutoName = keyof InstrumentationConfigMap extends infer K
+  ? K extends `@opentelemetry/instrumentation-${infer N}`
+    ? N
+    : never
+  : never;
+
+// A Record over the bundle's names: the compiler complains when auto-instrumentations-node adds or drops one.
+const AUTO: Record<AutoName, 'on' | 'off'> = {
+  amqplib: 'on',
+  'aws-lambda': 'on',
+  'aws-sdk': 'on',
+  bunyan: 'on',
+  'cassandra-driver': 'on',
+  connect: 'on',
+  cucumber: 'on',
+  dataloader: 'on',
+  // One span per lookup / file operation / socket: noise for a web service, on request only.
+  dns: 'off',
+  express: 'on',
+  fs: 'off',
+  'generic-pool': 'on',
+  graphql: 'on',
+  grpc: 'on',
+  hapi: 'on',
+  // runtime-node already reports the process; host metrics belong to the collector's hostmetrics receiver.
+  'host-metrics': 'off',
+  http: 'on',
+  ioredis: 'on',
+  kafkajs: 'on',
+  knex: 'on',
+  koa: 'on',
+  'lru-memoizer': 'on',
+  memcached: 'on',
+  mongodb: 'on',
+  mongoose: 'on',
+  mysql2: 'on',
+  mysql: 'on',
+  'nestjs-core': 'on',
+  net: 'off',
+  openai: 'on',
+  oracledb: 'on',
+  pg: 'on',
+  pino: 'on',
+  redis: 'on',
+  restify: 'on',
+  router: 'on',
+  'runtime-node': 'on',
+  'socket.io': 'on',
+  tedious: 'on',
+  undici: 'on',
+  winston: 'on',
+};
+
+const EXTRA = ['fastify', 'prisma'] as const;
+
+export const INSTRUMENTATION_NAMES: readonly string[] = [...Object.keys(AUTO), ...EXTRA].sort();
+
+/** Whether each instrumentation runs, after the enabled (replaces the defaults) and disabled lists. */
+export function selectInstrumentations({ enabled, disabled }: Config['instrumentations']): (name: string) => boolean {
+  check('OTEL_NODE_ENABLED_INSTRUMENTATIONS', enabled ?? []);
+  check('OTEL_NODE_DISABLED_INSTRUMENTATIONS', disabled);
+  const byDefault = (name: string) => (AUTO as Record<string, string>)[name] !== 'off';
+  return (name) => !disabled.includes(name) && (enabled ? enabled.includes(name) : byDefault(name));
+}
+
+function check(variable: string, names: string[]): void {
+  const unknown = names.filter((n) => !INSTRUMENTATION_NAMES.includes(n));
+  if (unknown.length) {
+    throw new ConfigError(variable, names.join(','), `comma-separated instrumentation names (unknown: ${unknown.join(', ')}); known: ${INSTRUMENTATION_NAMES.join(', ')}`);
+  }
+}
+
+/** Sentry's own envelope POSTs (…/api/<project>/envelope/) would otherwise become client spans. */
+export function sentryEnvelopeMatcher(dsn: string | undefined): (request: RequestOptions) => boolean {
+  if (!dsn) return () => false;
+  const host = new URL(dsn).hostname;
+  return (request) => {
+    const requestHost = request.hostname ?? request.host?.replace(/:\d+$/, '');
+    return requestHost === host && /\/api\/\d+\/envelope\//.test(request.path ?? '');
+  };
+}
+
+export function createInstrumentations(config: Config): Instrumentation[] {
+  const isOn = selectInstrumentations(config.instrumentations);
+  const auto: Record<string, { enabled: boolean } & Record<string, unknown>> = {};
+  for (const name of Object.keys(AUTO)) auto[`@opentelemetry/instrumentation-${name}`] = { enabled: isOn(name) };
+  auto['@opentelemetry/instrumentation-http'] = {
+    enabled: isOn('http'),
+    ignoreOutgoingRequestHook: sentryEnvelopeMatcher(config.sentry.dsn),
+  };
+  // Explicit `enabled` for every name also keeps the bundle from reading OTEL_NODE_*_INSTRUMENTATIONS itself.
+  const list: Instrumentation[] = getNodeAutoInstrumentations(auto as InstrumentationConfigMap);
+  // The two below are built against other @opentelemetry/instrumentation versions (0.222, 0.207); the
+  // runtime contract (enable/disable/set*Provider) is the same, only the declared types differ.
+  if (isOn('fastify')) list.push(new FastifyOtelInstrumentation({ registerOnInitialization: true }) as unknown as Instrumentation);
+  if (isOn('prisma')) list.push(new PrismaInstrumentation() as unknown as Instrumentation);
+  return list;
+}

@@ -1,0 +1,167 @@
+/**
+ * Starts OpenTelemetry (traces, metrics, logs, instrumentations) and then Sentry, once per process.
+ * The OTel globals are process-wide, so is the one running instance kept here.
+ */
+import { diag } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, NoopSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import * as Sentry from '@sentry/node';
+import { loadConfig, type Config } from '../config.js';
+import { setupDiagLogger } from './diag.js';
+import {
+  ExportFailureReporter,
+  reportingLogExporter,
+  reportingMetricExporter,
+  reportingSpanExporter,
+} from './export-failures.js';
+import { createExporters, type Exporters } from './exporters.js';
+import { createInstrumentations } from './instrumentations.js';
+import { createResource, RESOURCE_DETECTORS } from './resource.js';
+import { createSampler } from './sampler.js';
+import { closeSentry, initSentry } from './sentry.js';
+import { installShutdownHooks, withTimeout, type Outcome } from './shutdown.js';
+import { createViews } from './views.js';
+
+export interface StartOptions {
+  /** Defaults to loadConfig(process.env). */
+  config?: Config;
+  /** Run before the exporting batch processor, so they see (and may redact) every span first. */
+  spanProcessors?: SpanProcessor[];
+  /** Run before the exporting batch processor, so they see (and may redact) every log record first. */
+  logRecordProcessors?: LogRecordProcessor[];
+  /** Replace the exporters config.exporter would create, per signal. */
+  exporters?: { spans?: SpanExporter; metrics?: PushMetricExporter; logs?: LogRecordExporter };
+  /** Added to the configured auto-instrumentations. */
+  instrumentations?: Instrumentation[];
+}
+
+export interface Telemetry {
+  readonly config: Config;
+  /** Exports everything buffered (spans, metrics, log records, Sentry events); bounded by config.shutdownTimeoutMs. */
+  flush(): Promise<void>;
+  /** Flushes and stops everything; bounded by config.shutdownTimeoutMs. Safe to call more than once. */
+  shutdown(): Promise<void>;
+}
+
+let running: Promise<Telemetry | undefined> | undefined;
+
+/**
+ * Starts telemetry. Resolves to undefined when OTEL_SDK_DISABLED=true. A second call returns the
+ * first call's instance. Throws ConfigError for an invalid configuration.
+ */
+export function start(options: StartOptions = {}): Promise<Telemetry | undefined> {
+  if (running) {
+    diag.warn('tc9-observability: start() called again; telemetry is already running');
+    return running;
+  }
+  running = startOnce(options).catch((error: unknown) => {
+    running = undefined;
+    throw error;
+  });
+  return running;
+}
+
+/** Stops the running telemetry, if any, after flushing it. */
+export async function shutdown(): Promise<void> {
+  const telemetry = await running?.catch(() => undefined);
+  running = undefined;
+  await telemetry?.shutdown();
+}
+
+async function startOnce(options: StartOptions): Promise<Telemetry | undefined> {
+  const config = options.config ?? loadConfig(process.env);
+  if (config.disabled) return undefined;
+  const instrumentations = [...createInstrumentations(config), ...(options.instrumentations ?? [])];
+  const exporters = { ...(await createExporters(config)), ...options.exporters } as Exporters;
+  const pipeline = createPipeline(config, exporters, options);
+
+  const sdk = new NodeSDK({
+    resource: createResource(config),
+    resourceDetectors: RESOURCE_DETECTORS,
+    sampler: createSampler(config.sampler),
+    textMapPropagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    spanProcessors: pipeline.spanProcessors,
+    logRecordProcessors: pipeline.logRecordProcessors,
+    metricReaders: pipeline.metricReaders,
+    views: createViews(),
+    instrumentations,
+  });
+  // After NodeSDK's constructor, which installs a console logger of its own when OTEL_LOG_LEVEL is set.
+  setupDiagLogger(config.logLevel);
+  sdk.start();
+
+  const timeoutMs = config.shutdownTimeoutMs;
+  let stopped: Promise<Outcome> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      removeHooks();
+      return withTimeout(
+        Promise.allSettled([sdk.shutdown(), closeSentry(timeoutMs)]).then(() => exporters.shutdown?.()),
+        timeoutMs,
+      );
+    })());
+  const telemetry: Telemetry = {
+    config,
+    flush: async () => {
+      await withTimeout(Promise.all([pipeline.flush(), Sentry.isInitialized() ? Sentry.flush(timeoutMs) : undefined]), timeoutMs);
+    },
+    shutdown: async () => {
+      await stop();
+    },
+  };
+
+  // After OTel, so Sentry finds the OTel context and registers no tracer provider of its own.
+  initSentry(config, {
+    onFatalError: (error) => {
+      console.error(error);
+      void telemetry.shutdown().finally(() => process.exit(1));
+    },
+  });
+  const removeHooks = installShutdownHooks({ flush: telemetry.flush, shutdown: stop });
+  return telemetry;
+}
+
+function createPipeline(config: Config, exporters: Exporters, options: StartOptions) {
+  const target = (signal: string) =>
+    config.exporter === 'otlp' ? `${signal} export to ${config.otlp[signal as 'traces' | 'metrics' | 'logs'].url}` : `${signal} export (${config.exporter})`;
+
+  const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+  if (exporters.spans) {
+    const { maxQueueSize, maxExportBatchSize, scheduledDelayMs } = config.batch.spans;
+    const exporter = reportingSpanExporter(exporters.spans, new ExportFailureReporter(target('traces')));
+    spanProcessors.push(new BatchSpanProcessor({ exporter, maxQueueSize, maxExportBatchSize, scheduledDelayMillis: scheduledDelayMs }));
+  }
+  // Without any processor NodeSDK registers no TracerProvider: no trace ids to propagate or to link Sentry errors to.
+  if (spanProcessors.length === 0) spanProcessors.push(new NoopSpanProcessor());
+
+  const logRecordProcessors: LogRecordProcessor[] = [...(options.logRecordProcessors ?? [])];
+  if (exporters.logs) {
+    const { maxQueueSize, maxExportBatchSize, scheduledDelayMs } = config.batch.logs;
+    const exporter = reportingLogExporter(exporters.logs, new ExportFailureReporter(target('logs')));
+    logRecordProcessors.push(new BatchLogRecordProcessor({ exporter, maxQueueSize, maxExportBatchSize, scheduledDelayMillis: scheduledDelayMs }));
+  }
+
+  const metricReaders: IMetricReader[] = [];
+  if (exporters.metrics) {
+    const exporter = reportingMetricExporter(exporters.metrics, new ExportFailureReporter(target('metrics')));
+    metricReaders.push(
+      new PeriodicExportingMetricReader({
+        exporter,
+        exportIntervalMillis: config.metricIntervalMs,
+        exportTimeoutMillis: Math.min(config.otlp.timeoutMs, config.metricIntervalMs),
+      }),
+    );
+  }
+
+  const flush = () =>
+    Promise.allSettled([
+      ...spanProcessors.map((p) => p.forceFlush()),
+      ...logRecordProcessors.map((p) => p.forceFlush()),
+      ...metricReaders.map((r) => r.forceFlush()),
+    ]);
+  return { spanProcessors, logRecordProcessors, metricReaders, flush };
+}

@@ -1,0 +1,136 @@
+/** The small parts: failure reporting, instrumentation selection, the Sentry event scrubber. */
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { AggregationTemporality, InstrumentType, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { Event } from '@sentry/node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config.js';
+import { ExportFailureReporter, reportingMetricExporter, reportingSpanExporter } from '../../src/sdk/export-failures.js';
+import { INSTRUMENTATION_NAMES, selectInstrumentations, sentryEnvelopeMatcher } from '../../src/sdk/instrumentations.js';
+import { scrubEvent, scrubText } from '../../src/sdk/scrub.js';
+
+describe('export failure reporting', () => {
+  const logged: { level: string; message: string }[] = [];
+  const logger: DiagLogger = {
+    error: (message) => logged.push({ level: 'error', message }),
+    warn: (message) => logged.push({ level: 'warn', message }),
+    info: (message) => logged.push({ level: 'info', message }),
+    debug: () => {},
+    verbose: () => {},
+  };
+  beforeEach(() => {
+    logged.length = 0;
+    diag.setLogger(logger, { logLevel: DiagLogLevel.INFO, suppressOverrideMessage: true });
+  });
+  afterEach(() => diag.disable());
+
+  function failingExporter(results: ExportResult[]): SpanExporter {
+    return {
+      export: (_spans, done) => done(results.shift() ?? { code: ExportResultCode.SUCCESS }),
+      shutdown: async () => {},
+    };
+  }
+  const exportOnce = (exporter: SpanExporter) => new Promise<ExportResult>((resolve) => exporter.export([], resolve));
+
+  it('reports a failing collector once per interval with the number of lost batches, then its recovery', async () => {
+    let now = 0;
+    const reporter = new ExportFailureReporter('traces export to http://collector/v1/traces', 60_000, () => now);
+    const refused = { code: ExportResultCode.FAILED, error: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) };
+    const exporter = reportingSpanExporter(failingExporter(Array.from({ length: 12 }, () => ({ ...refused }))), reporter);
+
+    for (let i = 0; i < 10; i++) {
+      // The processor is told the batch is dealt with, so it does not log it again itself.
+      expect((await exportOnce(exporter)).code).toBe(ExportResultCode.SUCCESS);
+      now += 1000;
+    }
+    expect(logged).toEqual([
+      { level: 'warn', message: expect.stringContaining('traces export to http://collector/v1/traces failed: connect ECONNREFUSED') },
+    ]);
+
+    now += 60_000;
+    await exportOnce(exporter);
+    expect(logged).toHaveLength(2);
+    expect(logged[1]!.message).toContain('9 more batches lost since the last report');
+
+    await exportOnce(exporter); // 12th failure: within the interval, silent
+    await exportOnce(exporter); // success
+    expect(logged).toHaveLength(3);
+    expect(logged[2]).toEqual({ level: 'info', message: expect.stringContaining('works again; 1 batches were lost') });
+  });
+
+  it('keeps the metric exporter’s temporality choice', () => {
+    const inner: PushMetricExporter = {
+      export: (_m, done) => done({ code: ExportResultCode.SUCCESS }),
+      forceFlush: async () => {},
+      shutdown: async () => {},
+      selectAggregationTemporality: () => AggregationTemporality.DELTA,
+    };
+    const wrapped = reportingMetricExporter(inner, new ExportFailureReporter('metrics'));
+    expect(wrapped.selectAggregationTemporality!(InstrumentType.COUNTER)).toBe(AggregationTemporality.DELTA);
+  });
+});
+
+describe('instrumentation selection', () => {
+  it('turns fs, dns and net off by default and everything we need on', () => {
+    const on = selectInstrumentations({ enabled: undefined, disabled: [] });
+    for (const name of ['fs', 'dns', 'net']) expect(on(name)).toBe(false);
+    for (const name of ['http', 'undici', 'express', 'fastify', 'pg', 'prisma', 'runtime-node']) expect(on(name)).toBe(true);
+  });
+
+  it('lets the enabled list replace the defaults and the disabled list remove from it', () => {
+    const on = selectInstrumentations({ enabled: ['http', 'fs', 'pg'], disabled: ['pg'] });
+    expect(['http', 'fs', 'pg', 'express'].map(on)).toEqual([true, true, false, false]);
+    expect(selectInstrumentations({ enabled: undefined, disabled: ['prisma'] })('prisma')).toBe(false);
+  });
+
+  it('rejects unknown names with the variable and the known names', () => {
+    expect(() => selectInstrumentations({ enabled: undefined, disabled: ['htpp'] })).toThrow(ConfigError);
+    expect(() => selectInstrumentations({ enabled: ['http', 'htpp'], disabled: [] })).toThrow(
+      /invalid OTEL_NODE_ENABLED_INSTRUMENTATIONS="http,htpp".*unknown: htpp.*known: .*express/,
+    );
+    expect(INSTRUMENTATION_NAMES).toEqual(expect.arrayContaining(['http', 'pg', 'prisma', 'fastify', 'runtime-node', 'fs']));
+  });
+
+  it("recognises Sentry's envelope requests for its DSN host only", () => {
+    const isEnvelope = sentryEnvelopeMatcher('https://key@o1.ingest.sentry.io/42');
+    expect(isEnvelope({ hostname: 'o1.ingest.sentry.io', path: '/api/42/envelope/?sentry_key=key' })).toBe(true);
+    expect(isEnvelope({ host: 'o1.ingest.sentry.io:443', path: '/api/42/envelope/' })).toBe(true);
+    expect(isEnvelope({ hostname: 'api.example.com', path: '/api/42/envelope/' })).toBe(false);
+    expect(isEnvelope({ hostname: 'o1.ingest.sentry.io', path: '/api/42/store/' })).toBe(false);
+    expect(sentryEnvelopeMatcher(undefined)({ hostname: 'o1.ingest.sentry.io', path: '/api/42/envelope/' })).toBe(false);
+  });
+});
+
+describe('Sentry event scrubbing', () => {
+  it('removes cookies, credentials, identity and addresses or tokens in text', () => {
+    const event: Event = {
+      message: 'login failed for bob@example.org with token=abc123',
+      exception: { values: [{ type: 'Error', value: 'Bearer eyJhbGciOi.eyJzdWIiOiIx.sig rejected' }] },
+      request: {
+        url: 'https://app.example/cb?code=1&api_key=SECRET',
+        cookies: { sid: 'xyz' },
+        headers: { authorization: 'Basic Ym9iOnB3', cookie: 'sid=xyz', 'user-agent': 'curl' },
+        data: { email: 'bob@example.org', password: 'pw', nested: { apiKey: 'k' } },
+      },
+      user: { id: 'u-1', email: 'bob@example.org', ip_address: '1.2.3.4' },
+      breadcrumbs: [{ message: 'GET https://user:pw@db.example/x', data: { token: 't' } }],
+      extra: { note: 'call me at bob@example.org' },
+    };
+    const out = scrubEvent(event);
+    expect(out.message).toBe('login failed for [email] with token=[redacted]');
+    expect(out.exception!.values![0]!.value).toBe('Bearer [redacted] rejected');
+    expect(out.request!.cookies).toBeUndefined();
+    expect(out.request!.headers).toEqual({ authorization: '[redacted]', cookie: '[redacted]', 'user-agent': 'curl' });
+    expect(out.request!.url).toBe('https://app.example/cb?code=1&api_key=[redacted]');
+    expect(out.request!.data).toEqual({ email: '[email]', password: '[redacted]', nested: { apiKey: '[redacted]' } });
+    expect(out.user).toEqual({ id: 'u-1' });
+    expect(out.breadcrumbs![0]).toMatchObject({ message: 'GET https://user:[redacted]@db.example/x', data: { token: '[redacted]' } });
+    expect(out.extra).toEqual({ note: 'call me at [email]' });
+    expect(JSON.stringify(out)).not.toMatch(/bob@example|SECRET|Ym9iOnB3|xyz/);
+  });
+
+  it('leaves ordinary text alone', () => {
+    expect(scrubText('run 42 failed in phase transform after 3 retries')).toBe('run 42 failed in phase transform after 3 retries');
+  });
+});
