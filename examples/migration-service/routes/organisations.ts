@@ -1,0 +1,30 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { OrgType } from '../generated/prisma/enums.js';
+import { validate } from '../http/validate.js';
+
+const CreateOrganisation = z.object({
+  name: z.string().trim().min(1).max(200),
+  type: z.enum(OrgType),
+  instanceUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+});
+
+export function organisationRoutes(prisma: PrismaClient): Router {
+  const router = Router();
+
+  router.post('/organisations', async (req, res) => {
+    const input = validate(CreateOrganisation, req.body);
+    const organisation = await prisma.organisation.create({
+      data: { name: input.name, type: input.type, instanceUrl: input.instanceUrl ?? null },
+    });
+    res.status(201).location(`/organisations/${organisation.id}`).json(organisation);
+  });
+
+  router.get('/organisations', async (_req, res) => {
+    const organisations = await prisma.organisation.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    res.json({ organisations });
+  });
+
+  return router;
+}
