@@ -1,0 +1,61 @@
+-- One row per migration run (spans named 'migration.run'). run_id falls back to the trace id, which the
+-- run span shares with its phase spans.
+CREATE TABLE IF NOT EXISTS {{db}}.migration_runs{{local}} {{on_cluster}} (
+    started_at DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+    ended_at DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+    duration_ms Float64,
+    run_id String CODEC(ZSTD(1)),
+    migration_id String CODEC(ZSTD(1)),
+    template LowCardinality(String),
+    outcome LowCardinality(String),
+    source_org String CODEC(ZSTD(1)),
+    target_org String CODEC(ZSTD(1)),
+    records_total UInt64,
+    records_processed UInt64,
+    records_failed UInt64,
+    records_per_second Float64,
+    failure_reason String CODEC(ZSTD(1)),
+    user_id String TTL toDate(started_at) + toIntervalDay({{ttl anonymize}}),
+    org_id LowCardinality(String),
+    status_code LowCardinality(String),
+    service_name LowCardinality(String),
+    trace_id String CODEC(ZSTD(1)),
+    span_id String CODEC(ZSTD(1)),
+    INDEX idx_run_id run_id TYPE bloom_filter(0.001) GRANULARITY 1,
+    INDEX idx_user_id user_id TYPE bloom_filter(0.01) GRANULARITY 1
+) ENGINE = {{engine}}
+PARTITION BY toDate(started_at)
+ORDER BY (template, toDateTime(started_at))
+TTL toDate(started_at) + toIntervalDay({{ttl analytics}})
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.migration_runs_mv{{local}} {{on_cluster}}
+TO {{db}}.migration_runs{{local}}
+AS SELECT
+    Timestamp AS started_at,
+    addNanoseconds(Timestamp, Duration) AS ended_at,
+    Duration / 1e6 AS duration_ms,
+    if(SpanAttributes['tc9.migration.run_id'] != '', SpanAttributes['tc9.migration.run_id'], TraceId) AS run_id,
+    SpanAttributes['tc9.migration.id'] AS migration_id,
+    SpanAttributes['tc9.migration.template'] AS template,
+    if(SpanAttributes['tc9.migration.outcome'] != '', SpanAttributes['tc9.migration.outcome'],
+       multiIf(StatusCode = 'Error', 'failed', StatusCode = 'Ok', 'succeeded', '')) AS outcome,
+    SpanAttributes['tc9.migration.source_org'] AS source_org,
+    SpanAttributes['tc9.migration.target_org'] AS target_org,
+    toUInt64OrZero(SpanAttributes['tc9.migration.records.total']) AS records_total,
+    toUInt64OrZero(SpanAttributes['tc9.migration.records.processed']) AS records_processed,
+    toUInt64OrZero(SpanAttributes['tc9.migration.records.failed']) AS records_failed,
+    if(toFloat64OrZero(SpanAttributes['tc9.migration.records_per_second']) > 0,
+       toFloat64OrZero(SpanAttributes['tc9.migration.records_per_second']),
+       if(Duration > 0, toUInt64OrZero(SpanAttributes['tc9.migration.records.processed']) / (Duration / 1e9), 0)) AS records_per_second,
+    SpanAttributes['tc9.migration.failure_reason'] AS failure_reason,
+    SpanAttributes['user.id'] AS user_id,
+    SpanAttributes['tc9.org.id'] AS org_id,
+    StatusCode AS status_code,
+    ServiceName AS service_name,
+    TraceId AS trace_id,
+    SpanId AS span_id
+FROM {{db}}.otel_traces{{local}}
+WHERE SpanName = 'migration.run';
+
+{{distributed migration_runs rand()}}

@@ -1,0 +1,64 @@
+/** Active users (DAU/WAU/MAU) and sessions, from user_activities and sessions. */
+import type { NamedQuery } from './query.js';
+
+export const activeUsers: NamedQuery = {
+  name: 'active_users',
+  description: 'Per day in the range: distinct users active that day (dau), in the 7 days (wau) and 30 days (mau) ending that day',
+  params: [],
+  columns: ['time', 'dau', 'wau', 'mau'],
+  sql: `
+SELECT
+    toDateTime(day) AS time,
+    uniqExactIf(user_id, active_day = day) AS dau,
+    uniqExactIf(user_id, active_day > day - 7) AS wau,
+    uniqExact(user_id) AS mau
+FROM (
+    SELECT DISTINCT user_id, toDate(created_at) AS active_day
+    FROM user_activities
+    WHERE created_at >= $__fromTime - INTERVAL 29 DAY AND $__timeTo(created_at) AND user_id != ''
+)
+ARRAY JOIN arrayMap(i -> active_day + i, range(30)) AS day
+WHERE day >= toDate($__fromTime) AND day <= toDate($__toTime)
+GROUP BY day
+ORDER BY day`,
+};
+
+export const activeUsersSummary: NamedQuery = {
+  name: 'active_users_summary',
+  description: 'Distinct users active in the last 1, 7 and 30 days before the end of the range',
+  params: [],
+  columns: ['dau', 'wau', 'mau'],
+  sql: `
+SELECT
+    uniqExactIf(user_id, created_at > $__toTime - INTERVAL 1 DAY) AS dau,
+    uniqExactIf(user_id, created_at > $__toTime - INTERVAL 7 DAY) AS wau,
+    uniqExact(user_id) AS mau
+FROM user_activities
+WHERE created_at > $__toTime - INTERVAL 30 DAY AND $__timeTo(created_at) AND user_id != ''`,
+};
+
+export const sessionStats: NamedQuery = {
+  name: 'session_stats',
+  description: 'Sessions started in the range: count, average and median duration (s), pages and actions per session',
+  params: [],
+  columns: ['sessions', 'avg_duration_s', 'median_duration_s', 'avg_pages_per_session', 'avg_actions_per_session'],
+  sql: `
+SELECT
+    count() AS sessions,
+    avg(duration_s) AS avg_duration_s,
+    quantileExactInclusive(0.5)(duration_s) AS median_duration_s,
+    avg(pages) AS avg_pages_per_session,
+    avg(actions) AS avg_actions_per_session
+FROM (
+    SELECT
+        session_id,
+        min(started_at) AS started,
+        dateDiff('millisecond', started, max(last_activity_at)) / 1000 AS duration_s,
+        sum(page_views) AS pages,
+        sum(actions_count) AS actions
+    FROM sessions
+    WHERE day >= toDate($__fromTime) - 1 AND day <= toDate($__toTime)
+    GROUP BY session_id
+)
+WHERE $__timeFilter(started)`,
+};

@@ -1,0 +1,24 @@
+/** Feature adoption: share of active users who used each feature in the range. */
+import type { NamedQuery } from './query.js';
+
+export const featureAdoption: NamedQuery = {
+  name: 'feature_adoption',
+  description: 'Per feature: users who used it, uses, and adoption rate (users / all active users); days of the range',
+  params: [],
+  columns: ['feature', 'users', 'uses', 'active_users', 'adoption_rate', 'avg_duration_ms'],
+  sql: `
+WITH (
+    SELECT uniqExact(user_id) FROM user_activities WHERE $__timeFilter(created_at) AND user_id != ''
+) AS active
+SELECT
+    feature_name AS feature,
+    uniqExactIf(user_id, user_id != '') AS users,
+    sum(usage_count) AS uses,
+    active AS active_users,
+    if(active > 0, users / active, 0) AS adoption_rate,
+    if(uses > 0, sum(total_duration_ms) / uses, 0) AS avg_duration_ms
+FROM feature_usage
+WHERE $__dateFilter(day) AND feature_name != ''
+GROUP BY feature_name
+ORDER BY users DESC`,
+};

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { createStore } from '../../src/store/create-store.js';
+import { ChdbStore } from '../../src/store/chdb-store.js';
+import { StoreError } from '../../src/store/store.js';
+import { createTestStore, testDataDir, type TestStore } from '../helpers/chdb.js';
+
+/** A localhost port nothing listens on (bound by the OS, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('store backends', () => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await createTestStore({ migrate: false });
+  });
+  afterAll(async () => t?.drop());
+
+  it('binds parameters server-side: quotes, backslashes and arrays arrive intact', async () => {
+    const hostile = "x' OR 1=1 -- \\'; DROP TABLE y";
+    const [row] = await t.store.query<{ v: string; a: string[]; n: number }>('SELECT {v:String} AS v, {a:Array(String)} AS a, {n:UInt64} AS n', {
+      v: hostile,
+      a: ["it's", 'b\\c'],
+      n: 42,
+    });
+    expect(row).toEqual({ v: hostile, a: ["it's", 'b\\c'], n: 42 });
+  });
+
+  it('reports a failed statement with the backend and the statement', async () => {
+    const err = await t.store.query('SELECT * FROM no_such_table').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as Error).message).toMatch(/store \(chdb\).*no_such_table/s);
+  });
+
+  it('creates chDB without a server URL, in the configured database', async () => {
+    const store = createStore(loadConfig({ TC9_DATA_DIR: testDataDir(), CLICKHOUSE_DATABASE: `${t.database}_factory` }).store);
+    try {
+      expect(store.kind).toBe('chdb');
+      expect(await store.query('SELECT currentDatabase() AS db')).toEqual([{ db: `${t.database}_factory` }]);
+    } finally {
+      await store.command(`DROP DATABASE ${t.database}_factory SYNC`);
+      await store.close();
+    }
+  });
+
+  it('refuses a second chDB data directory while one is open, saying why', () => {
+    expect(() => new ChdbStore({ dataDir: mkdtempSync(join(tmpdir(), 'tc9-other-')), database: 'x' })).toThrow(/one active data directory/);
+  });
+
+  it('uses the ClickHouse server when a URL is set, failing with a StoreError when it is unreachable', async () => {
+    const store = createStore(loadConfig({ CLICKHOUSE_URL: `http://127.0.0.1:${await closedPort()}` }).store);
+    expect(store.kind).toBe('clickhouse');
+    await expect(store.query('SELECT 1')).rejects.toThrow(/store \(clickhouse\)/);
+    await expect(store.insert('otel_logs', [{ EventName: 'x' }])).rejects.toBeInstanceOf(StoreError);
+    await store.close();
+  });
+});
