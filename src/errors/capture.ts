@@ -1,0 +1,170 @@
+/**
+ * captureError(): one call that classifies an error (category, severity, fingerprint) and reports it
+ * everywhere it belongs:
+ * - Sentry (captureException with the fingerprint, level and tags; a no-op when Sentry is not
+ *   initialised). With Sentry's openTelemetryIntegration the event carries the active OTel trace id.
+ * - the active span: recordException and status Error;
+ * - an OTel event (log record EVENT.error) with the exception and classification, the store's
+ *   application_errors rows;
+ * - the METRIC.errors counter by category and severity.
+ * Each step is guarded: reporting an error never throws another.
+ */
+import { SeverityNumber, SpanStatusCode, diag, trace, type Attributes } from '@opentelemetry/api';
+import * as Sentry from '@sentry/node';
+import { randomUUID } from 'node:crypto';
+import { ATTR, EVENT, METRIC } from '../semconv.js';
+import { resolveIdentity } from '../analytics/identity.js';
+import { instruments } from '../analytics/otel.js';
+import { emit, identityAttributes, text } from '../analytics/record.js';
+import { classifyCategory, classifySeverity, sentryLevel, type ClassifyHints, type ErrorCategory, type ErrorSeverity } from './classify.js';
+import { fingerprint } from './fingerprint.js';
+
+export interface ErrorContext extends ClassifyHints {
+  userId?: string;
+  sessionId?: string;
+  orgId?: string;
+  /** Where it happened: a URL or a path. */
+  url?: string;
+  requestId?: string;
+  /** UI component (browser errors) or module. */
+  component?: string;
+  /** What the user or job was doing. */
+  action?: string;
+  /** Extra Sentry tags (strings). */
+  tags?: Record<string, string>;
+  /** More context: Sentry `extra` and tc9.prop.* on the error event. */
+  extra?: Record<string, unknown>;
+}
+
+export interface CapturedError {
+  category: ErrorCategory;
+  severity: ErrorSeverity;
+  fingerprint: string;
+  /** The error event's tc9.event.id. */
+  eventId: string;
+  /** Sentry's event id (also when Sentry is not initialised, then unused). */
+  sentryEventId: string | undefined;
+}
+
+const SEVERITY_NUMBERS: Record<ErrorSeverity, SeverityNumber> = {
+  critical: SeverityNumber.FATAL,
+  error: SeverityNumber.ERROR,
+  warning: SeverityNumber.WARN,
+  info: SeverityNumber.INFO,
+  debug: SeverityNumber.DEBUG,
+};
+
+const errorInstruments = instruments((meter) => ({
+  errors: meter.createCounter(METRIC.errors, { description: 'Errors reported with captureError, by category and severity', unit: '{error}' }),
+}));
+
+/** Anything thrown, as an Error (a thrown string keeps its text; an object its message). */
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string') {
+    const e = new Error((value as { message: string }).message);
+    const name = (value as { name?: unknown }).name;
+    if (typeof name === 'string') e.name = name;
+    return Object.assign(e, { cause: value });
+  }
+  return new Error(typeof value === 'string' ? value : `Non-error thrown: ${safeString(value)}`);
+}
+
+export function captureError(error: unknown, errorContext: ErrorContext = {}): CapturedError {
+  const err = toError(error);
+  const category = classifyCategory(error, errorContext);
+  const severity = classifySeverity(error, category, errorContext);
+  const type = err.name || 'Error';
+  const fp = fingerprint(type, err.message, err.stack);
+  const identity = resolveIdentity(errorContext);
+  const eventId = randomUUID();
+  const classification: Attributes = { [ATTR.errorCategory]: category, [ATTR.errorSeverity]: severity };
+
+  const sentryEventId = guard('Sentry', () =>
+    Sentry.captureException(err, {
+      fingerprint: [fp],
+      level: sentryLevel(severity),
+      tags: {
+        ...errorContext.tags,
+        category,
+        severity,
+        [ATTR.eventId]: eventId,
+        ...(identity.sessionId ? { [ATTR.sessionId]: identity.sessionId } : {}),
+        ...(identity.orgId ? { [ATTR.orgId]: identity.orgId } : {}),
+      },
+      ...(identity.userId ? { user: { id: identity.userId } } : {}),
+      ...(errorContext.extra ? { extra: errorContext.extra } : {}),
+    }),
+  );
+
+  guard('span', () => {
+    const span = trace.getActiveSpan();
+    if (!span) return;
+    span.recordException(err);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+    span.setAttributes({ ...classification, [ATTR.errorFingerprint]: fp, 'error.type': type });
+  });
+
+  guard('event', () => {
+    const attributes: Attributes = {
+      [ATTR.eventKind]: 'error',
+      [ATTR.eventId]: eventId,
+      [ATTR.eventSource]: errorContext.source === 'client' ? 'browser' : 'server',
+      [ATTR.exceptionType]: type,
+      [ATTR.exceptionMessage]: err.message,
+      [ATTR.errorFingerprint]: fp,
+      ...classification,
+    };
+    if (err.stack) attributes[ATTR.exceptionStacktrace] = err.stack;
+    identityAttributes(attributes, identity);
+    const path = pathOf(errorContext.url);
+    if (path) attributes[ATTR.urlPath] = path;
+    const props: Record<string, unknown> = {
+      request_id: errorContext.requestId,
+      component: errorContext.component,
+      action: errorContext.action,
+      ...errorContext.extra,
+    };
+    for (const [key, value] of Object.entries(props)) {
+      if (value !== undefined && value !== null) attributes[ATTR.propPrefix + key] = text(value);
+    }
+    emit({
+      eventName: EVENT.error,
+      severityNumber: SEVERITY_NUMBERS[severity],
+      severityText: severity.toUpperCase(),
+      body: err.message,
+      attributes,
+    });
+  });
+
+  guard('metric', () => errorInstruments().errors.add(1, classification));
+
+  return { category, severity, fingerprint: fp, eventId, sentryEventId };
+}
+
+function guard<T>(what: string, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (error) {
+    diag.error(`tc9-observability: captureError could not report to the ${what}`, error);
+    return undefined;
+  }
+}
+
+function pathOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  if (url.startsWith('/')) return url.split(/[?#]/, 1)[0];
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

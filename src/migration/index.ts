@@ -1,0 +1,3 @@
+export { MigrationRun, startMigrationRun, trackMigrationRun } from './run.js';
+export { MigrationPhase } from './phase.js';
+export type { MigrationProgress, MigrationRunMeta, MigrationRunOptions, PhaseOutcome, RunOutcome } from './types.js';

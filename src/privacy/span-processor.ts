@@ -1,0 +1,46 @@
+/**
+ * Applies the privacy policy to every span before any exporting processor sees it: attributes, span
+ * event attributes (exception messages), the status message and the span name.
+ *
+ * OTel JS 3.x calls SpanProcessor.onEnding while the span is still writable and before any processor's
+ * onEnd, so the order of processors does not matter for spans. onEnd repeats the work for SDKs without
+ * onEnding (the ended span's attribute object is still the one exported).
+ */
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { PrivacyPolicy } from './policy.js';
+
+export class PrivacySpanProcessor implements SpanProcessor {
+  private readonly done = new WeakSet<object>();
+
+  constructor(private readonly policy: PrivacyPolicy) {}
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnding(span: Span): void {
+    this.apply(span);
+    const name = this.policy.redactor.text(span.name);
+    if (name !== span.name) span.updateName(name);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    this.apply(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private apply(span: ReadableSpan): void {
+    if (this.done.has(span)) return;
+    this.done.add(span);
+    this.policy.applyToAttributes(span.attributes);
+    for (const event of span.events) if (event.attributes) this.policy.applyToAttributes(event.attributes);
+    const status = span.status as { message?: string };
+    if (status.message) status.message = this.policy.redactor.text(status.message);
+  }
+}
