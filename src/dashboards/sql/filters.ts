@@ -1,0 +1,22 @@
+/**
+ * The dashboard variables as SQL conditions, one fragment per table family. `$__conditionalAll` turns a
+ * fragment into 1=1 when the variable is All, so "All" adds no filter at all.
+ */
+
+const env = (column: string) => `$__conditionalAll(${column} IN ($environment), $environment)`;
+const service = (column: string) => `$__conditionalAll(${column} IN ($service), $service)`;
+
+/** otel_traces and otel_logs: service and environment. */
+export const OTEL_FILTER = `${service('ServiceName')}
+  AND ${env("ResourceAttributes['deployment.environment.name']")}`;
+
+/** otel_traces server spans: also the route. */
+export const ROUTE_FILTER = `$__conditionalAll(SpanAttributes['http.route'] IN ($route), $route)`;
+
+/** otel_metrics_*: service and environment from the resource, route from the data point. */
+export const METRIC_FILTER = OTEL_FILTER;
+export const METRIC_ROUTE_FILTER = `$__conditionalAll(Attributes['http.route'] IN ($route), $route)`;
+
+/** The analytics tables (user_activities, application_errors): their own column names. */
+export const ANALYTICS_FILTER = `${service('service_name')}
+  AND ${env('environment')}`;
