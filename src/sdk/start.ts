@@ -8,7 +8,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, NoopSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import * as Sentry from '@sentry/node';
 import { loadConfig, type Config } from '../config.js';
 import { setupDiagLogger } from './diag.js';
@@ -25,6 +25,10 @@ import { createSampler } from './sampler.js';
 import { closeSentry, initSentry } from './sentry.js';
 import { installShutdownHooks, withTimeout, type Outcome } from './shutdown.js';
 import { createViews } from './views.js';
+import { observeHeapLimit } from './heap-limit.js';
+import { BaggageLogRecordProcessor, BaggageSpanProcessor } from '../middleware/baggage-processors.js';
+import { createPrivacyProcessors, type PrivacyProcessors } from '../privacy/processors.js';
+import type { ConsentRegistry } from '../privacy/consent.js';
 
 export interface StartOptions {
   /** Defaults to loadConfig(process.env). */
@@ -37,10 +41,14 @@ export interface StartOptions {
   exporters?: { spans?: SpanExporter; metrics?: PushMetricExporter; logs?: LogRecordExporter };
   /** Added to the configured auto-instrumentations. */
   instrumentations?: Instrumentation[];
+  /** Share a consent registry with the application; by default start() creates one (config.privacy.defaultConsent). */
+  consent?: ConsentRegistry;
 }
 
 export interface Telemetry {
   readonly config: Config;
+  /** Per-user analytics consent the privacy processors apply: `telemetry.consent.set(userId, true)`. */
+  readonly consent: ConsentRegistry;
   /** Exports everything buffered (spans, metrics, log records, Sentry events); bounded by config.shutdownTimeoutMs. */
   flush(): Promise<void>;
   /** Flushes and stops everything; bounded by config.shutdownTimeoutMs. Safe to call more than once. */
@@ -77,7 +85,8 @@ async function startOnce(options: StartOptions): Promise<Telemetry | undefined> 
   if (config.disabled) return undefined;
   const instrumentations = [...createInstrumentations(config), ...(options.instrumentations ?? [])];
   const exporters = { ...(await createExporters(config)), ...options.exporters } as Exporters;
-  const pipeline = createPipeline(config, exporters, options);
+  const privacy = createPrivacyProcessors(config.privacy, { consent: options.consent });
+  const pipeline = createPipeline(config, exporters, options, privacy);
 
   const sdk = new NodeSDK({
     resource: createResource(config),
@@ -93,6 +102,7 @@ async function startOnce(options: StartOptions): Promise<Telemetry | undefined> 
   // After NodeSDK's constructor, which installs a console logger of its own when OTEL_LOG_LEVEL is set.
   setupDiagLogger(config.logLevel);
   sdk.start();
+  observeHeapLimit();
 
   const timeoutMs = config.shutdownTimeoutMs;
   let stopped: Promise<Outcome> | undefined;
@@ -106,6 +116,7 @@ async function startOnce(options: StartOptions): Promise<Telemetry | undefined> 
     })());
   const telemetry: Telemetry = {
     config,
+    consent: privacy.consent,
     flush: async () => {
       await withTimeout(Promise.all([pipeline.flush(), Sentry.isInitialized() ? Sentry.flush(timeoutMs) : undefined]), timeoutMs);
     },
@@ -125,24 +136,30 @@ async function startOnce(options: StartOptions): Promise<Telemetry | undefined> 
   return telemetry;
 }
 
-function createPipeline(config: Config, exporters: Exporters, options: StartOptions) {
+/**
+ * Order matters: identity from baggage is copied onto spans and records first, so the privacy
+ * processors pseudonymise and consent-check it too; privacy wraps the exporting log processor so a
+ * record dropped for lack of consent is never exported.
+ */
+function createPipeline(config: Config, exporters: Exporters, options: StartOptions, privacy: PrivacyProcessors) {
   const target = (signal: string) =>
     config.exporter === 'otlp' ? `${signal} export to ${config.otlp[signal as 'traces' | 'metrics' | 'logs'].url}` : `${signal} export (${config.exporter})`;
 
-  const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+  const spanProcessors: SpanProcessor[] = [new BaggageSpanProcessor(), privacy.spanProcessor, ...(options.spanProcessors ?? [])];
   if (exporters.spans) {
     const { maxQueueSize, maxExportBatchSize, scheduledDelayMs } = config.batch.spans;
     const exporter = reportingSpanExporter(exporters.spans, new ExportFailureReporter(target('traces')));
     spanProcessors.push(new BatchSpanProcessor({ exporter, maxQueueSize, maxExportBatchSize, scheduledDelayMillis: scheduledDelayMs }));
   }
-  // Without any processor NodeSDK registers no TracerProvider: no trace ids to propagate or to link Sentry errors to.
-  if (spanProcessors.length === 0) spanProcessors.push(new NoopSpanProcessor());
 
-  const logRecordProcessors: LogRecordProcessor[] = [...(options.logRecordProcessors ?? [])];
+  const logRecordProcessors: LogRecordProcessor[] = [new BaggageLogRecordProcessor(), ...(options.logRecordProcessors ?? [])];
   if (exporters.logs) {
     const { maxQueueSize, maxExportBatchSize, scheduledDelayMs } = config.batch.logs;
     const exporter = reportingLogExporter(exporters.logs, new ExportFailureReporter(target('logs')));
-    logRecordProcessors.push(new BatchLogRecordProcessor({ exporter, maxQueueSize, maxExportBatchSize, scheduledDelayMillis: scheduledDelayMs }));
+    const exporting = new BatchLogRecordProcessor({ exporter, maxQueueSize, maxExportBatchSize, scheduledDelayMillis: scheduledDelayMs });
+    logRecordProcessors.push(privacy.wrapLogRecordProcessor(exporting));
+  } else {
+    logRecordProcessors.push(privacy.logRecordProcessor);
   }
 
   const metricReaders: IMetricReader[] = [];
