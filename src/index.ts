@@ -32,3 +32,7 @@ export type { Identify, IdentityOptions } from './middleware/index.js';
 // Privacy building blocks (start() already applies them to everything it exports).
 export { ConsentRegistry, createPrivacyProcessors, createRedactor, createPseudonymizer } from './privacy/index.js';
 export type { PrivacyProcessors, Redactor } from './privacy/index.js';
+
+// The browser-events endpoint (the browser tracker's batches), for Express apps.
+export { expressIngest } from './ingest/index.js';
+export type { ExpressIngestOptions } from './ingest/index.js';

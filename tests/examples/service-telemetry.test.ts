@@ -1,7 +1,8 @@
 /**
- * The reference migration service, unchanged, started with `node --import dist/src/register.js`:
- * its requests become one trace each (Express server span with route and status, Prisma operation
- * spans, pg query spans), and GET /debug/error reaches Sentry linked to that request's trace.
+ * The reference migration service started with `node --import dist/src/register.js`: its requests
+ * become one trace each (Express server span with route and status, Prisma operation spans, pg query
+ * spans), GET /debug/error reaches Sentry linked to that request's trace, and the journey's analytics
+ * events carry the request's session (x-session-id) and trace.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/postgres.js';
@@ -19,7 +20,8 @@ beforeAll(async () => {
   otlp = await startOtlpReceiver();
   sentry = await startSentryReceiver();
   service = await startApp(`${REPO}dist/examples/migration-service/server.js`, {
-    env: { ...otlp.env, DATABASE_URL: db.url, PORT: '0', SENTRY_DSN: sentry.dsn, OTEL_SERVICE_NAME: 'migration-service' },
+    // Consent granted by default: the journey's analytics events are kept as they are.
+    env: { ...otlp.env, DATABASE_URL: db.url, PORT: '0', SENTRY_DSN: sentry.dsn, OTEL_SERVICE_NAME: 'migration-service', TC9_CONSENT_DEFAULT: 'granted' },
   });
 });
 afterAll(async () => {
@@ -73,4 +75,41 @@ it('links the error of GET /debug/error in Sentry to its trace', async () => {
   expect(event.exception.values[0].value).toContain('Intentional error from GET /debug/error');
   expect(event.contexts.trace.trace_id).toBe(server.traceId);
   expect(sentry.items('transaction')).toEqual([]);
+});
+
+it('emits the journey events with the request session id and trace id', async () => {
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${service.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const signIn = await post('/sessions', { userId: 'journey-user' });
+  expect(signIn.status).toBe(201);
+  const { sessionId } = (await signIn.json()) as { sessionId: string };
+  const who = { 'x-user-id': 'journey-user', 'x-session-id': sessionId };
+  const org = (await (await post('/organisations', { name: 'Journey Org', type: 'sandbox' }, who)).json()) as { id: string };
+  const other = (await (await post('/organisations', { name: 'Journey Target', type: 'developer' }, who)).json()) as { id: string };
+  expect((await post(`/organisations/${org.id}/connect`, {}, who)).status).toBe(200);
+  const project = (await (await post('/projects', { name: 'Journey', sourceOrgId: org.id, targetOrgId: other.id, template: 'journey' }, who)).json()) as { id: string };
+  expect((await post(`/projects/${project.id}/runs`, { records: 20, batchSize: 10 }, who)).status).toBe(202);
+
+  const cases: [event: string, route: string][] = [
+    ['user.login', '/sessions'],
+    ['organisation.connected', '/organisations/:id/connect'],
+    ['migration.created', '/projects'],
+    ['migration.executed', '/projects/:id/runs'],
+  ];
+  const found = await otlp.waitForLogs((logs) => {
+    const pairs = cases.map(([event, route]) => {
+      const log = logs.find((l) => l.eventName === event && l.attributes['session.id'] === sessionId);
+      // The request's own server span: its route, and the trace the event was emitted in.
+      const span = otlp.spans.find((s) => s.kind === 'SERVER' && s.attributes['http.route'] === route && s.attributes['http.request.method'] === 'POST' && s.traceId === log?.traceId);
+      return log && span ? { event, log, span } : undefined;
+    });
+    return pairs.every(Boolean) ? pairs : undefined;
+  });
+  for (const pair of found) {
+    expect(pair!.log.traceId, pair!.event).toBe(pair!.span.traceId);
+    expect(pair!.log.attributes['user.id'], pair!.event).toBe('journey-user');
+    // Requests sent with the identity headers carry it on their server span itself, not only on the
+    // middleware's span (sign-in creates the session, so its request had none).
+    if (pair!.event !== 'user.login') expect(pair!.span.attributes['session.id'], pair!.event).toBe(sessionId);
+  }
 });

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { isUuid, validate } from '../http/validate.js';
+import { trackMigrationCreated } from 'tc9-observability';
+import { emitEvent } from '../telemetry/events.js';
 import { presentRunSummary, runCounts } from './present.js';
 
 const CreateProject = z
@@ -33,6 +35,14 @@ export function projectRoutes(prisma: PrismaClient): Router {
       data: { name: input.name, sourceOrgId: input.sourceOrgId, targetOrgId: input.targetOrgId, template: input.template ?? null },
       include: { sourceOrg: orgSummary, targetOrg: orgSummary },
     });
+    emitEvent('migration.created', () =>
+      trackMigrationCreated({
+        migrationId: project.id,
+        ...(project.template !== null && { template: project.template }),
+        sourceOrg: project.sourceOrgId,
+        targetOrg: project.targetOrgId,
+      }),
+    );
     res.status(201).location(`/projects/${project.id}`).json({ ...project, runs: runCounts([]) });
   });
 

@@ -6,6 +6,8 @@ import { notFound } from '../http/errors.js';
 import { isUuid, validate } from '../http/validate.js';
 import { randomSeed } from '../run/random.js';
 import type { RunScheduler } from '../run/scheduler.js';
+import { trackFeatureUsage, trackMigrationExecuted } from 'tc9-observability';
+import { emitEvent } from '../telemetry/events.js';
 import { presentResults, presentRun, presentRunSummary } from './present.js';
 
 export const RUN_LIMITS = { maxRecords: 200_000, maxBatchSize: 10_000 } as const;
@@ -26,7 +28,9 @@ export function runRoutes(prisma: PrismaClient, scheduler: RunScheduler): Router
   router.post('/projects/:id/runs', async (req, res) => {
     const { id } = req.params;
     const input = validate(StartRun, req.body);
-    const project = isUuid(id) ? await prisma.migrationProject.findUnique({ where: { id }, select: { id: true } }) : null;
+    const project = isUuid(id)
+      ? await prisma.migrationProject.findUnique({ where: { id }, select: { id: true, template: true, sourceOrgId: true, targetOrgId: true } })
+      : null;
     if (!project) throw notFound('project', id);
     const run = await prisma.migrationRun.create({
       data: {
@@ -39,6 +43,15 @@ export function runRoutes(prisma: PrismaClient, scheduler: RunScheduler): Router
       },
     });
     scheduler.start(run.id);
+    emitEvent('migration.executed', () =>
+      trackMigrationExecuted({
+        migrationId: project.id,
+        runId: run.id,
+        ...(project.template !== null && { template: project.template }),
+        sourceOrg: project.sourceOrgId,
+        targetOrg: project.targetOrgId,
+      }),
+    );
     res.status(202).location(`/runs/${run.id}`).json(presentRunSummary(run));
   });
 
@@ -53,7 +66,9 @@ export function runRoutes(prisma: PrismaClient, scheduler: RunScheduler): Router
   });
 
   router.get('/runs/:id/results', async (req, res) => {
-    res.json(presentResults(await findRun(req.params.id)));
+    const run = await findRun(req.params.id);
+    emitEvent('feature.used', () => trackFeatureUsage('run_results', { properties: { run_status: run.status } }));
+    res.json(presentResults(run));
   });
 
   return router;

@@ -91,3 +91,41 @@ export interface RunHooks {
   /** Called after every batch of every phase, once its counts are stored. Must not throw. */
   batch?(info: PhaseInfo, progress: BatchProgress): void;
 }
+
+/**
+ * Hooks applied one inside the other: the first wraps the second, and so on (so the first sees the whole
+ * unit of work, including what the later ones add). A batch listener that throws never stops the others.
+ */
+export function composeHooks(...list: (RunHooks | undefined)[]): RunHooks {
+  const hooks = list.filter((h): h is RunHooks => h !== undefined);
+  if (hooks.length === 1) return hooks[0]!;
+  const nest = <I, T>(pick: (h: RunHooks) => ((info: I, execute: () => Promise<T>) => Promise<T>) | undefined) => {
+    const wrappers = hooks.map(pick).filter((w) => w !== undefined);
+    if (wrappers.length === 0) return undefined;
+    return (info: I, execute: () => Promise<T>): Promise<T> =>
+      wrappers.reduceRight<() => Promise<T>>((inner, wrap) => () => wrap(info, inner), execute)();
+  };
+  const run = nest<RunInfo, RunOutcome>((h) => h.run?.bind(h));
+  const phase = nest<PhaseInfo, PhaseOutcome>((h) => h.phase?.bind(h));
+  const apiCallers = hooks.filter((h) => h.apiCall).map((h) => h.apiCall!.bind(h));
+  const batchers = hooks.filter((h) => h.batch).map((h) => h.batch!.bind(h));
+  return {
+    ...(run && { run }),
+    ...(phase && { phase }),
+    ...(apiCallers.length > 0 && {
+      apiCall: <T>(info: ApiCallInfo, call: () => Promise<T>): Promise<T> =>
+        apiCallers.reduceRight<() => Promise<T>>((inner, wrap) => () => wrap(info, inner), call)(),
+    }),
+    ...(batchers.length > 0 && {
+      batch: (info: PhaseInfo, progress: BatchProgress) => {
+        for (const batch of batchers) {
+          try {
+            batch(info, progress);
+          } catch {
+            // A progress listener must not break the migration, nor the listeners after it.
+          }
+        }
+      },
+    }),
+  };
+}

@@ -21,6 +21,11 @@ export class RunScheduler {
     return this.inFlight.size;
   }
 
+  /** Ids of the runs in flight. */
+  runIds(): string[] {
+    return [...this.inFlight.keys()];
+  }
+
   start(runId: string): void {
     if (this.shutdown.signal.aborted) throw new Error('migration-service: shutting down, not starting new runs');
     const run = (async () => {
