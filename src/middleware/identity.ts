@@ -5,6 +5,7 @@
  *   (log records, child spans) and, through the W3C baggage header, downstream services get them;
  * - Sentry's isolation scope (user id and tags), forked per request so requests never share a user.
  */
+import { getRPCMetadata } from '@opentelemetry/core';
 import { context, propagation, trace, type Context } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
 import { BAGGAGE_KEYS, type Identity } from '../analytics/identity.js';
@@ -55,10 +56,12 @@ function clean(identity: Identity | undefined): Identity {
 /** Sets the identity on the active span and returns the context carrying it in baggage. */
 export function contextWithIdentity(identity: Identity | undefined, options: { baggage?: boolean } = {}, ctx: Context = context.active()): Context {
   const who = clean(identity);
-  const span = trace.getSpan(ctx);
   const entries = Object.entries(who) as [keyof Identity, string][];
   if (entries.length === 0) return ctx;
-  if (span) for (const [field, value] of entries) span.setAttribute(BAGGAGE_KEYS[field], value);
+  // With Express/Fastify instrumented the active span is the middleware's own; the request's server
+  // span, the one dashboards and Sentry's trace view group by, is kept in the RPC metadata.
+  const spans = new Set([trace.getSpan(ctx), getRPCMetadata(ctx)?.span]);
+  for (const span of spans) if (span) for (const [field, value] of entries) span.setAttribute(BAGGAGE_KEYS[field], value);
   if (options.baggage === false) return ctx;
   let baggage = propagation.getBaggage(ctx) ?? propagation.createBaggage();
   for (const [field, value] of entries) baggage = baggage.setEntry(BAGGAGE_KEYS[field], { value });
