@@ -1,0 +1,40 @@
+/**
+ * The demo's telemetry configuration: the user's environment with the demo's own choices on top,
+ * validated by loadConfig like any other (so an invalid variable still names itself). The demo writes
+ * into the embedded store under its directory, exports metrics every 2 s (short enough to see them in a
+ * 30 s run), and lets the service's ingest endpoint accept one key of its own.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { loadConfig, type Config, type Env } from '../config.js';
+
+export const DEMO_SERVICE = 'migration-service';
+
+export interface DemoSettings {
+  config: Config;
+  /**
+   * The reference service's DATABASE_URL when set (read here rather than through the service's config
+   * module, which would load the service before the instrumentation hook is in place).
+   */
+  databaseUrl: string | undefined;
+  /** The write key of the simulated browsers. */
+  writeKey: string;
+}
+
+export function demoSettings(env: Env, outDir: string): DemoSettings {
+  const writeKey = `demo-${randomBytes(8).toString('hex')}`;
+  const config = loadConfig({
+    ...env,
+    // Embedded: the store under the demo directory, never a server or a collector the environment names.
+    TC9_EXPORTER: 'store',
+    TC9_DATA_DIR: join(outDir, 'store'),
+    CLICKHOUSE_URL: undefined,
+    CLICKHOUSE_CLUSTER: undefined,
+    OTEL_SDK_DISABLED: undefined,
+    OTEL_SERVICE_NAME: DEMO_SERVICE,
+    OTEL_METRIC_EXPORT_INTERVAL: env.OTEL_METRIC_EXPORT_INTERVAL ?? '2000',
+    OTEL_BSP_SCHEDULE_DELAY: env.OTEL_BSP_SCHEDULE_DELAY ?? '1000',
+    TC9_INGEST_WRITE_KEYS: writeKey,
+  });
+  return { config, writeKey, databaseUrl: env.DATABASE_URL?.trim() || undefined };
+}

@@ -1,0 +1,128 @@
+/**
+ * Acceptance of `npm start`: the real demo, short, in a child process through the built CLI (the embedded
+ * store, the embedded PostgreSQL, the service and simulated users, all in that process). It must exit 0,
+ * print the four views with data, write the HTML report, and the report's charts must render in a real
+ * browser (headless Chromium): each chart an SVG of non-zero size with data marks. Needs `npm run build`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(REPO, 'dist/src/cli/main.js');
+const DEMO = join(REPO, 'dist/src/demo/index.js');
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runDemoProcess(outDir: string): Promise<Result> {
+  // Through the CLI as `npm start` does; the demo module directly if the CLI is not built.
+  const args = existsSync(CLI)
+    ? [CLI, 'demo', '--duration', '8', '--users', '6', '--out', outDir, '--no-browser']
+    : [
+        '--input-type=module',
+        '-e',
+        `const { runDemo } = await import(${JSON.stringify(pathToFileURL(DEMO).href)}); process.exitCode = await runDemo({ durationSeconds: 8, users: 6, outDir: ${JSON.stringify(outDir)}, openBrowser: false });`,
+      ];
+  const env = { ...process.env };
+  // The demo brings its own database and store; nothing of the test machine's configuration may leak in.
+  for (const name of ['DATABASE_URL', 'CLICKHOUSE_URL', 'SENTRY_DSN', 'TC9_EXPORTER', 'OTEL_SDK_DISABLED']) delete env[name];
+  const child = spawn(process.execPath, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** The text of one view: from its title line to the next view's title (or the report line). */
+function viewText(stdout: string, title: string): string {
+  const titles = ['Performance', 'Migrations', 'User journeys', 'Errors', 'Report:'];
+  const lines = stdout.split('\n');
+  const startAt = lines.findIndex((l) => l === title);
+  if (startAt < 0) return '';
+  const end = lines.findIndex((l, i) => i > startAt && titles.some((t) => l === t || (t === 'Report:' && l.startsWith(t))));
+  return lines.slice(startAt, end < 0 ? undefined : end).join('\n');
+}
+
+describe('npm start (the embedded demo)', () => {
+  let dir: string;
+  let result: Result;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tc9-demo-'));
+    result = await runDemoProcess(join(dir, 'demo'));
+  }, 300_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exits 0 after printing the performance, migration, journey and error views with data', () => {
+    expect(result.code, result.stderr).toBe(0);
+    const performance = viewText(result.stdout, 'Performance');
+    expect(performance).toMatch(/POST\s+\d+/);
+    expect(performance).toContain('/projects/:id/runs');
+    const migration = viewText(result.stdout, 'Migrations');
+    expect(migration).toMatch(/extract\s+\d+/);
+    expect(migration).toMatch(/load\s+\d+/);
+    const journey = viewText(result.stdout, 'User journeys');
+    expect(journey).toContain('Sessions');
+    expect(journey).not.toMatch(/^\s+no data in this window$/m);
+    const errors = viewText(result.stdout, 'Errors');
+    expect(errors).toMatch(/server|external_service/);
+    expect(errors).toContain('validation');
+    expect(result.stdout).toMatch(/Errors: [1-9]\d* captured into the store/);
+  });
+
+  it('writes a self-contained report whose charts render with data in Chromium', async () => {
+    const reportPath = join(dir, 'demo', 'report.html');
+    expect(result.stdout).toContain(`Report: ${reportPath}`);
+    const html = readFileSync(reportPath, 'utf8');
+    // Nothing fetched from elsewhere: no scripts, stylesheets or images by URL.
+    expect(html).not.toMatch(/<script|<link[^>]+href=|src="http/i);
+
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.goto(pathToFileURL(reportPath).href);
+      const screenshot = join(dir, 'report.png');
+      await page.screenshot({ path: screenshot, fullPage: true });
+      expect(readFileSync(screenshot).length).toBeGreaterThan(10_000);
+
+      const charts = await page.$$eval('svg.chart', (svgs) =>
+        svgs.map((svg) => {
+          const box = svg.getBoundingClientRect();
+          const marks = [...svg.querySelectorAll('.mark')].filter((m) => {
+            const b = (m as SVGGraphicsElement).getBBox();
+            return b.width > 0 || b.height > 0;
+          });
+          return { name: svg.getAttribute('data-chart'), width: box.width, height: box.height, marks: marks.length };
+        }),
+      );
+      const names = charts.map((c) => c.name);
+      for (const name of ['request-rate', 'latency', 'traffic-rate', 'migration-throughput', 'funnel', 'errors', 'dau']) {
+        expect(names, name).toContain(name);
+      }
+      for (const chart of charts) {
+        expect(chart.width, chart.name ?? '').toBeGreaterThan(0);
+        expect(chart.height, chart.name ?? '').toBeGreaterThan(0);
+        expect(chart.marks, chart.name ?? '').toBeGreaterThan(0);
+      }
+      const phases = await page.$$eval('svg[data-chart="migration-throughput"] text', (texts) => texts.map((t) => t.textContent));
+      expect(phases).toEqual(expect.arrayContaining(['extract', 'transform', 'load']));
+    } finally {
+      await browser.close();
+    }
+  });
+});
