@@ -88,6 +88,9 @@ export interface Config {
     /** Passwords of the writer (collector/exporters) and read-only Grafana users `tc9-obs db users` creates. */
     writerPassword: string | undefined;
     readerPassword: string | undefined;
+    /** Names of those two users (the collector's and Grafana's configuration use the same variables). */
+    writerUser: string;
+    readerUser: string;
   };
 
   privacy: {
@@ -101,6 +104,20 @@ export interface Config {
     /** Consent of users the application never called setConsent for (src/privacy). Default denied. */
     defaultConsent: (typeof CONSENT_DEFAULTS)[number];
     ipMode: (typeof IP_MODES)[number];
+  };
+
+  /**
+   * The disk spool of log records (analytics events) the collector could not take (src/sdk/spool),
+   * used with TC9_EXPORTER=otlp only.
+   */
+  spool: {
+    enabled: boolean;
+    /** Set: this directory. Unset: .tc9/spool/<service.name> under the working directory, or under os.tmpdir() when that is not writable. */
+    dir: string | undefined;
+    /** Largest total size of the spool files; batches beyond it are dropped and counted. */
+    maxBytes: number;
+    /** Longest wait between attempts to reach the collector again while batches are spooled. */
+    retryMaxMs: number;
   };
 
   /** The browser-events endpoint (src/ingest). */
@@ -205,6 +222,30 @@ function origins(env: Env): string[] {
   return values;
 }
 
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/** A size in bytes: a plain integer or one with a binary unit (512KiB, 64MiB, 1GiB). */
+const byteSize = z
+  .string()
+  .regex(/^\d+\s*(b|kib|mib|gib)?$/i)
+  .transform((v) => {
+    const [, n, unit = ''] = /^(\d+)\s*([a-z]*)$/i.exec(v)!;
+    return Number(n) * BYTE_UNITS[unit.toLowerCase()]!;
+  })
+  .pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
+
+const USER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const USER_NAME_ACCEPTS = 'a ClickHouse user name ([A-Za-z_][A-Za-z0-9_.-]*)';
+
+/**
+ * TC9_DEBUG: full stack traces from the tc9-obs CLI. Read apart from loadConfig because it must work when
+ * loadConfig itself throws; any value other than empty, 0 or false turns it on.
+ */
+export function debugRequested(env: Env = process.env): boolean {
+  const raw = env.TC9_DEBUG?.trim().toLowerCase();
+  return raw !== undefined && raw !== '' && raw !== '0' && raw !== 'false';
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const resourceAttributes = keyValues('OTEL_RESOURCE_ATTRIBUTES', env.OTEL_RESOURCE_ATTRIBUTES);
@@ -262,6 +303,8 @@ export function loadConfig(env: Env = process.env): Config {
       retention: retention(env),
       writerPassword: env.CLICKHOUSE_WRITER_PASSWORD || undefined,
       readerPassword: env.CLICKHOUSE_READER_PASSWORD || undefined,
+      writerUser: parse(env, 'CLICKHOUSE_WRITER_USER', z.string().regex(USER_NAME), USER_NAME_ACCEPTS, 'tc9_writer'),
+      readerUser: parse(env, 'CLICKHOUSE_READER_USER', z.string().regex(USER_NAME), USER_NAME_ACCEPTS, 'tc9_reader'),
     },
     privacy: {
       redact: parse(env, 'TC9_PRIVACY_REDACT', bool, 'true or false', true),
@@ -271,6 +314,12 @@ export function loadConfig(env: Env = process.env): Config {
       consentMode: parse(env, 'TC9_CONSENT_MODE', oneOf(CONSENT_MODES), `one of ${CONSENT_MODES.join(', ')}`, 'drop' as Config['privacy']['consentMode']),
       defaultConsent: parse(env, 'TC9_CONSENT_DEFAULT', oneOf(CONSENT_DEFAULTS), `one of ${CONSENT_DEFAULTS.join(', ')}`, 'denied' as Config['privacy']['defaultConsent']),
       ipMode: parse(env, 'TC9_IP_MODE', oneOf(IP_MODES), `one of ${IP_MODES.join(', ')}`, 'truncate' as Config['privacy']['ipMode']),
+    },
+    spool: {
+      enabled: parse(env, 'TC9_SPOOL_ENABLED', bool, 'true or false', true),
+      dir: env.TC9_SPOOL_DIR?.trim() || undefined,
+      maxBytes: parse(env, 'TC9_SPOOL_MAX_BYTES', byteSize, 'a positive size in bytes, optionally with a unit (65536, 512KiB, 64MiB, 1GiB)', 64 * 1024 ** 2),
+      retryMaxMs: parse(env, 'TC9_SPOOL_RETRY_MAX_MS', positiveInt, 'a positive integer (milliseconds)', 30_000),
     },
     ingest: {
       writeKeys: list(env.TC9_INGEST_WRITE_KEYS),

@@ -38,6 +38,7 @@ export const ATTR = {
   experimentKey: 'tc9.experiment.key',
   experimentVariant: 'tc9.experiment.variant',
   consent: 'tc9.consent', // 'granted' | 'pseudonymized' | 'dropped' (emptied record, see src/privacy)
+  spoolDropReason: 'tc9.spool.drop_reason', // on tc9.spool.dropped: 'full' | 'rejected'
 
   // Migrations (spans and metrics).
   migrationId: 'tc9.migration.id',
@@ -126,6 +127,8 @@ export const METRIC = {
   monitorDuration: 'tc9.monitor.duration', // histogram s; attrs slug
   // Errors.
   errors: 'tc9.errors', // counter; attrs category, severity
+  // Telemetry about telemetry.
+  spoolDropped: 'tc9.spool.dropped', // counter {log_record}: log records the full disk spool could not keep (src/sdk/spool)
 } as const;
 
 /**

@@ -1,6 +1,6 @@
 /** src/config.ts: defaults, the standard OTEL_* variables, and one clear error per bad value. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, debugRequested, loadConfig } from '../src/config.js';
 
 const errorFor = (env: Record<string, string>): ConfigError => {
   try {
@@ -124,5 +124,47 @@ describe('invalid values', () => {
     expect(error.message).toContain(`invalid ${variable}=${JSON.stringify(value)}`);
     expect(error.message).toContain(accepts);
     expect(error.message.split('\n')).toHaveLength(1);
+  });
+});
+
+describe('ClickHouse users and CLI debugging (tc9-obs)', () => {
+  it('names the writer and reader users tc9_writer and tc9_reader unless CLICKHOUSE_WRITER_USER / CLICKHOUSE_READER_USER say otherwise', () => {
+    expect(loadConfig({}).store).toMatchObject({ writerUser: 'tc9_writer', readerUser: 'tc9_reader' });
+    expect(loadConfig({ CLICKHOUSE_WRITER_USER: 'otel_w', CLICKHOUSE_READER_USER: 'grafana.r' }).store).toMatchObject({ writerUser: 'otel_w', readerUser: 'grafana.r' });
+    const error = errorFor({ CLICKHOUSE_READER_USER: 'bad name' });
+    expect(error.variable).toBe('CLICKHOUSE_READER_USER');
+    expect(error.message).toContain('a ClickHouse user name');
+  });
+
+  it('turns TC9_DEBUG on for any value but empty, 0 and false', () => {
+    expect(debugRequested({})).toBe(false);
+    for (const off of ['', '0', 'false', 'FALSE']) expect(debugRequested({ TC9_DEBUG: off })).toBe(false);
+    for (const on of ['1', 'true', 'yes']) expect(debugRequested({ TC9_DEBUG: on })).toBe(true);
+  });
+});
+
+describe('log spool (TC9_SPOOL_*)', () => {
+  it('is on, in the default directory, bounded at 64 MiB, retrying at least every 30 s by default', () => {
+    expect(loadConfig({}).spool).toEqual({ enabled: true, dir: undefined, maxBytes: 64 * 1024 * 1024, retryMaxMs: 30_000 });
+  });
+
+  it('reads the directory, the switch, the bound in bytes or binary units, and the retry ceiling', () => {
+    const config = loadConfig({ TC9_SPOOL_ENABLED: 'false', TC9_SPOOL_DIR: ' /var/spool/shop ', TC9_SPOOL_MAX_BYTES: '512KiB', TC9_SPOOL_RETRY_MAX_MS: '5000' });
+    expect(config.spool).toEqual({ enabled: false, dir: '/var/spool/shop', maxBytes: 512 * 1024, retryMaxMs: 5000 });
+    expect(loadConfig({ TC9_SPOOL_MAX_BYTES: '65536' }).spool.maxBytes).toBe(65536);
+    expect(loadConfig({ TC9_SPOOL_MAX_BYTES: '1 GiB' }).spool.maxBytes).toBe(1024 ** 3);
+    expect(loadConfig({ TC9_SPOOL_MAX_BYTES: '64mib' }).spool.maxBytes).toBe(64 * 1024 ** 2);
+  });
+
+  it.each([
+    ['TC9_SPOOL_MAX_BYTES', '0', 'a positive size in bytes'],
+    ['TC9_SPOOL_MAX_BYTES', '64MB', 'optionally with a unit (65536, 512KiB, 64MiB, 1GiB)'],
+    ['TC9_SPOOL_MAX_BYTES', '-1', 'a positive size in bytes'],
+    ['TC9_SPOOL_ENABLED', 'yes', 'true or false'],
+    ['TC9_SPOOL_RETRY_MAX_MS', '1.5', 'a positive integer (milliseconds)'],
+  ])('rejects %s=%s naming the variable', (variable, value, accepts) => {
+    const error = errorFor({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(accepts);
   });
 });

@@ -22,6 +22,7 @@ import { createExporters, type Exporters } from './exporters.js';
 import { createInstrumentations } from './instrumentations.js';
 import { createResource, RESOURCE_DETECTORS } from './resource.js';
 import { createSampler } from './sampler.js';
+import { createSpoolingLogExporter } from './spool/index.js';
 import { closeSentry, initSentry } from './sentry.js';
 import { installShutdownHooks, withTimeout, type Outcome } from './shutdown.js';
 import { createViews } from './views.js';
@@ -155,7 +156,10 @@ function createPipeline(config: Config, exporters: Exporters, options: StartOpti
   const logRecordProcessors: LogRecordProcessor[] = [new BaggageLogRecordProcessor(), ...(options.logRecordProcessors ?? [])];
   if (exporters.logs) {
     const { maxQueueSize, maxExportBatchSize, scheduledDelayMs } = config.batch.logs;
-    const exporter = reportingLogExporter(exporters.logs, new ExportFailureReporter(target('logs')));
+    // The OTLP exporter (not one passed in options) keeps what the collector cannot take in the disk spool.
+    const spooled = config.exporter === 'otlp' && config.spool.enabled && !options.exporters?.logs;
+    const inner = spooled ? createSpoolingLogExporter(exporters.logs, config, target('logs')) : exporters.logs;
+    const exporter = reportingLogExporter(inner, new ExportFailureReporter(target('logs')));
     const exporting = new BatchLogRecordProcessor({ exporter, maxQueueSize, maxExportBatchSize, scheduledDelayMillis: scheduledDelayMs });
     logRecordProcessors.push(privacy.wrapLogRecordProcessor(exporting));
   } else {

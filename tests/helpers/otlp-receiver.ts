@@ -247,7 +247,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export interface OtlpReceiverOptions {
+  /** Listen on this port (e.g. one an app already exports to while nothing listened); default: one the OS picks. */
+  port?: number;
+}
+
+export async function startOtlpReceiver({ port = 0 }: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const metrics: ReceivedMetric[] = [];
   const logs: ReceivedLogRecord[] = [];
@@ -276,7 +281,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(error) }));
       });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {

@@ -3,6 +3,9 @@
  * its {"event":"listening","port":N} line. Needs `npm run build` first.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../helpers/otlp-receiver.js';
 
@@ -43,7 +46,12 @@ function spawnApp(script: string, env: Record<string, string | undefined>, instr
   const args = instrument ? ['--import', REGISTER, script] : [script];
   // A clean environment: no OTEL_*/SENTRY_* from the machine running the tests.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|SENTRY_|TC9_|NODE_OPTIONS$)/.test(k)));
-  return spawn(process.execPath, args, { cwd: REPO, env: { ...base, OTEL_SERVICE_NAME: 'fixture', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A spool directory of its own (unless the test names one): batches one app spooled must not be
+  // replayed by another test's app of the same service name.
+  const spoolDir = mkdtempSync(join(tmpdir(), 'tc9-spool-'));
+  process.once('exit', () => rmSync(spoolDir, { recursive: true, force: true }));
+  const all = { ...base, OTEL_SERVICE_NAME: 'fixture', TC9_SPOOL_DIR: spoolDir, ...env };
+  return spawn(process.execPath, args, { cwd: REPO, env: all, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export async function startApp(script: string, { env = {}, instrument = true }: RunOptions = {}): Promise<ChildApp> {
