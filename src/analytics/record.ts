@@ -80,7 +80,7 @@ export function toLogRecord(event: ValidEvent, eventId: string = randomUUID()): 
   put(attributes, ATTR.urlPath, path ?? pathOf(url));
   if (url) put(attributes, `${ATTR.contextPrefix}url`, url);
   for (const [key, value] of Object.entries(restContext)) {
-    const named = CONTEXT_ATTRIBUTES[key];
+    const named = own(CONTEXT_ATTRIBUTES, key);
     put(attributes, named ?? ATTR.contextPrefix + key, value);
   }
   for (const [key, value] of Object.entries(event.metadata ?? {})) {
@@ -89,7 +89,7 @@ export function toLogRecord(event: ValidEvent, eventId: string = randomUUID()): 
   }
 
   const props: Record<string, unknown> = { ...event.properties };
-  for (const [property, attribute] of LIFTED[event.name] ?? []) {
+  for (const [property, attribute] of own(LIFTED, event.name) ?? []) {
     put(attributes, attribute, props[property]);
     delete props[property];
   }
@@ -111,6 +111,11 @@ export function emit(record: LogRecord): void {
   } catch (error) {
     diag.error(`tc9-observability: could not emit event ${record.eventName ?? ''}`, error);
   }
+}
+
+/** `table[key]` for the table's own keys only: an event named "constructor" must not find Object's. */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 function pathOf(url: string | undefined): string | undefined {

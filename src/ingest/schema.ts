@@ -31,9 +31,20 @@ const metadata = z.object({
   retryCount: z.int().min(0).max(1000).optional(),
 });
 
+const MAX_DEPTH = 8;
+
+/** Whether `value` nests arrays or objects deeper than `max` levels; looks no deeper than that. */
+function tooDeep(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (max === 0) return true;
+  return Object.values(value).some((v) => tooDeep(v, max - 1));
+}
+
 const properties = z
   .record(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'property names are 1 to 128 of A-Z a-z 0-9 _ . : -'), z.unknown())
-  .refine((p) => Object.keys(p).length <= MAX_PROPERTIES, `at most ${MAX_PROPERTIES} properties`);
+  .refine((p) => Object.keys(p).length <= MAX_PROPERTIES, `at most ${MAX_PROPERTIES} properties`)
+  // A page's property is context, not a document; deeper values could not even be serialised (stack depth).
+  .refine((p) => !Object.values(p).some((v) => tooDeep(v, MAX_DEPTH)), `must not nest objects or arrays deeper than ${MAX_DEPTH} levels`);
 
 /** What the reserved event names need in their properties, so they land in the right columns. */
 function requireProperties(event: { event: string; properties?: Record<string, unknown> | undefined }, ctx: z.RefinementCtx): void {
