@@ -13,6 +13,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import { AggregationTemporality, InstrumentType, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Config } from '../config.js';
+import { ExportFailureReporter } from '../sdk/export-failures.js';
 import { createStore } from './create-store.js';
 import { migrate } from './migrate.js';
 import { logRow } from './rows/logs.js';
@@ -33,8 +34,8 @@ export interface StoreExporters {
 
 const DELTA_INSTRUMENTS = new Set([InstrumentType.COUNTER, InstrumentType.OBSERVABLE_COUNTER, InstrumentType.HISTOGRAM]);
 
+/** A refused batch is answered FAILED, not logged here: start()'s export-failure reporter logs it, once per interval. */
 function done(callback: (result: ExportResult) => void, accepted: boolean, what: string): void {
-  if (!accepted) diag.warn(`tc9-observability: store buffer full, ${what} dropped`);
   callback(accepted ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: new Error(`store buffer full: ${what} dropped`) });
 }
 
@@ -51,8 +52,14 @@ function convert<T>(rows: () => T, callback: (result: ExportResult) => void): T 
 export async function createStoreExporters(config: Config, writerOptions: BatchWriterOptions = {}): Promise<StoreExporters> {
   const store: Store = createStore(config.store);
   if (store.kind === 'chdb') await migrate(store, { retention: config.store.retention });
+  // One report per table and interval: a store that is down fails every flush, for every table.
+  const reporters = new Map<string, ExportFailureReporter>();
   const writer = new BatchWriter(store, {
-    onError: (err, table, rows) => diag.warn(`tc9-observability: ${rows} rows for ${table} lost`, err),
+    onError: (err, table) => {
+      let reporter = reporters.get(table);
+      if (!reporter) reporters.set(table, (reporter = new ExportFailureReporter(`insert into ${table} (${store.kind} store)`)));
+      reporter.failed(err);
+    },
     ...writerOptions,
   });
 
