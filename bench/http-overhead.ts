@@ -1,0 +1,136 @@
+/**
+ * Benchmark 1: what the layer costs an HTTP service. The reference migration service runs twice, each in its
+ * own process on the same throwaway database: bare (`node server.js`) and observed (`node --import
+ * dist/src/register.js server.js`, default settings, exporting OTLP to a local sink and Sentry events to
+ * another). autocannon loads GET /projects (Prisma: findMany with includes plus a groupBy) on one variant at
+ * a time, alternating A B A B so drift in the machine's load hits both alike; response times are pooled per
+ * variant across rounds.
+ */
+import type { Benchmark } from './benchmark.js';
+import { load, type LoadResult } from './load.js';
+import { createThrowawayDatabase, serverVersion } from './postgres.js';
+import { goals } from './report.js';
+import { seedProjects, startService, type ServiceProcess } from './service.js';
+import { startSink, type Sink } from './sinks.js';
+import { percentile, round } from './stats.js';
+
+const ROUTE = '/projects';
+const PROJECTS = 20;
+const CONNECTIONS = 10;
+
+interface Pooled {
+  requests: number;
+  seconds: number;
+  latencies: number[];
+  non2xx: number;
+  errors: number;
+  perRound: number[];
+}
+
+const empty = (): Pooled => ({ requests: 0, seconds: 0, latencies: [], non2xx: 0, errors: 0, perRound: [] });
+
+function add(pool: Pooled, r: LoadResult): void {
+  pool.requests += r.requests;
+  pool.seconds += r.seconds;
+  for (const l of r.latencies) pool.latencies.push(l);
+  pool.non2xx += r.non2xx;
+  pool.errors += r.errors;
+  pool.perRound.push(Math.round(r.requests / r.seconds));
+}
+
+/** Spans one request produces, by instrumentation scope: a few sequential requests, counted at the sink. */
+async function spansPerRequest(service: ServiceProcess, sink: Sink): Promise<{ perRequest: number; byScope: string }> {
+  const requests = 20;
+  sink.spansByScope.clear();
+  sink.countSpans = true;
+  for (let i = 0; i < requests; i++) await (await fetch(`${service.url}${ROUTE}`)).arrayBuffer();
+  await new Promise((resolve) => setTimeout(resolve, 6_000));
+  sink.countSpans = false;
+  const scopes = [...sink.spansByScope].sort((a, b) => b[1] - a[1]);
+  const total = scopes.reduce((n, [, c]) => n + c, 0);
+  return { perRequest: total / requests, byScope: scopes.map(([scope, c]) => `${scope} ${(c / requests).toFixed(1)}`).join(', ') };
+}
+
+export const httpOverhead: Benchmark = {
+  name: 'http',
+  title: 'HTTP overhead on the reference service',
+  async run({ quick, log }) {
+    const warmSeconds = quick ? 2 : 5;
+    const roundSeconds = quick ? 4 : 10;
+    const rounds = quick ? 2 : 4;
+    const db = await createThrowawayDatabase();
+    const sink = await startSink();
+    const services: ServiceProcess[] = [];
+    try {
+      // One after the other: both apply the schema at startup.
+      const bare = await startService({ label: 'without the layer', instrument: false, databaseUrl: db.url });
+      services.push(bare);
+      const observed = await startService({
+        label: 'with the layer',
+        instrument: true,
+        databaseUrl: db.url,
+        env: { OTEL_SERVICE_NAME: 'migration-service', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, SENTRY_DSN: `http://public@127.0.0.1:${sink.port}/1` },
+      });
+      services.push(observed);
+      await seedProjects(bare.url, PROJECTS);
+
+      log(`http: warm-up ${warmSeconds} s each`);
+      for (const s of [bare, observed]) await load({ url: `${s.url}${ROUTE}`, seconds: warmSeconds, connections: CONNECTIONS });
+
+      const pools = new Map<ServiceProcess, Pooled>([
+        [bare, empty()],
+        [observed, empty()],
+      ]);
+      for (let round = 0; round < rounds; round++) {
+        for (const s of [bare, observed]) {
+          const r = await load({ url: `${s.url}${ROUTE}`, seconds: roundSeconds, connections: CONNECTIONS });
+          add(pools.get(s)!, r);
+          log(`http: round ${round + 1}/${rounds} ${s.label}: ${Math.round(r.requests / r.seconds)} req/s`);
+        }
+      }
+      // Let the batch span processor's 5 s schedule export what the last round produced.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      const traceRequests = sink.total('/v1/traces');
+      const traceBytes = sink.bytes;
+      const spans = await spansPerRequest(observed, sink);
+
+      const a = pools.get(bare)!;
+      const b = pools.get(observed)!;
+      const rps = (p: Pooled) => p.requests / p.seconds;
+      const figures = [
+        {
+          name: `throughput, GET ${ROUTE}`,
+          value: rps(b),
+          unit: 'req/s',
+          baseline: rps(a),
+          baselineName: 'without the layer',
+          goal: goals.min('ratio', 0.98, 'loss <= 2% (ratio >= 0.98)'),
+        },
+        { name: 'latency p50', value: percentile(b.latencies, 50), unit: 'ms', baseline: percentile(a.latencies, 50), baselineName: 'without the layer' },
+        {
+          name: 'latency p99',
+          value: percentile(b.latencies, 99),
+          unit: 'ms',
+          baseline: percentile(a.latencies, 99),
+          baselineName: 'without the layer',
+          goal: goals.max('ratio', 1.05, 'increase <= 5% (ratio <= 1.05)'),
+        },
+      ];
+      const notes = [
+        `GET ${ROUTE} listing ${PROJECTS} projects (Prisma findMany with two includes, plus a groupBy) on ${await serverVersion()}; autocannon, ${CONNECTIONS} connections, from the bench process.`,
+        `Warm-up ${warmSeconds} s per variant, then ${rounds} rounds of ${roundSeconds} s, variants alternating (A B A B); percentiles over all response times of a variant (${a.latencies.length.toLocaleString('en-US')} without, ${b.latencies.length.toLocaleString('en-US')} with).`,
+        `Throughput per round, without: ${a.perRound.join(', ')} req/s; with: ${b.perRound.join(', ')} req/s.`,
+        `p50/p90/p99/max without: ${[50, 90, 99, 100].map((p) => round(percentile(a.latencies, p), 2)).join(' / ')} ms; with: ${[50, 90, 99, 100].map((p) => round(percentile(b.latencies, p), 2)).join(' / ')} ms.`,
+        `With the layer: default settings (all auto-instrumentations, batch span processor 5 s / 512, metrics every 60 s), OTLP/HTTP to a local sink that answers 200 and discards; during the measurement it received ${traceRequests} trace requests (${(traceBytes / 1024 / 1024).toFixed(1)} MB), ${sink.total('/v1/metrics')} metric and ${sink.total('/v1/logs')} log requests, and ${sink.total('/api/')} Sentry requests.`,
+        `Spans per GET ${ROUTE} request with the layer: ${spans.perRequest.toFixed(1)} (${spans.byScope}).`,
+        `Non-2xx responses: ${a.non2xx} without, ${b.non2xx} with; socket errors/timeouts: ${a.errors} without, ${b.errors} with.`,
+        'Two cores shared by the service, PostgreSQL and autocannon: exporting competes with serving for CPU here, which a dedicated collector host would not.',
+      ];
+      return { figures, notes };
+    } finally {
+      for (const s of services) await s.stop();
+      await sink.close();
+      await db.drop();
+    }
+  },
+};
