@@ -6,19 +6,25 @@ export const activeUsers: NamedQuery = {
   description: 'Per day in the range: distinct users active that day (dau), in the 7 days (wau) and 30 days (mau) ending that day',
   params: [],
   columns: ['time', 'dau', 'wau', 'mau'],
+  // One row per user with their active days, then one row per (user, reported day) the user counts for
+  // (a day of the range within 30 days after an active day): dau/wau/mau are plain counts of those rows,
+  // no distinct counts over user ids.
   sql: `
 SELECT
     toDateTime(day) AS time,
-    uniqExactIf(user_id, active_day = day) AS dau,
-    uniqExactIf(user_id, active_day > day - 7) AS wau,
-    uniqExact(user_id) AS mau
+    countIf(has(days, day)) AS dau,
+    countIf(arrayExists(active_day -> active_day > day - 7 AND active_day <= day, days)) AS wau,
+    count() AS mau
 FROM (
-    SELECT DISTINCT user_id, toDate(created_at) AS active_day
+    SELECT groupUniqArray(toDate(created_at)) AS days
     FROM user_activities
     WHERE created_at >= $__fromTime - INTERVAL 29 DAY AND $__timeTo(created_at) AND user_id != ''
+    GROUP BY user_id
 )
-ARRAY JOIN arrayMap(i -> active_day + i, range(30)) AS day
-WHERE day >= toDate($__fromTime) AND day <= toDate($__toTime)
+ARRAY JOIN arrayFilter(
+    day -> day >= toDate($__fromTime) AND day <= toDate($__toTime),
+    arrayDistinct(arrayFlatten(arrayMap(active_day -> arrayMap(i -> active_day + i, range(30)), days)))
+) AS day
 GROUP BY day
 ORDER BY day`,
 };

@@ -1,17 +1,25 @@
 /** SQL of the dashboards' query variables (run by the plugin with the dashboard's time range). */
 
-export const VARIABLE_SQL = {
-  services: `SELECT DISTINCT name FROM (
-  SELECT ServiceName AS name FROM otel_traces WHERE $__timeFilter(Timestamp)
-  UNION ALL
-  SELECT ServiceName AS name FROM otel_logs WHERE $__timeFilter(Timestamp)
-) WHERE name != '' ORDER BY name`,
+/**
+ * Services and environments come from service_environments (clickhouse/021: one row per minute, source,
+ * service and environment) instead of the resource maps of every span and log record. The minute prunes
+ * the key; first_seen/last_seen keep the answer exact to the second, as $__timeFilter(Timestamp) was.
+ */
+const SEEN_IN_RANGE = `minute >= toStartOfMinute($__fromTime) AND minute <= $__toTime
+  AND last_seen >= $__fromTime AND first_seen <= $__toTime`;
 
-  environments: `SELECT DISTINCT name FROM (
-  SELECT ResourceAttributes['deployment.environment.name'] AS name FROM otel_traces WHERE $__timeFilter(Timestamp)
-  UNION ALL
-  SELECT ResourceAttributes['deployment.environment.name'] AS name FROM otel_logs WHERE $__timeFilter(Timestamp)
-) WHERE name != '' ORDER BY name`,
+export const VARIABLE_SQL = {
+  services: `SELECT DISTINCT service_name AS name
+FROM service_environments
+WHERE ${SEEN_IN_RANGE}
+  AND service_name != ''
+ORDER BY name`,
+
+  environments: `SELECT DISTINCT environment AS name
+FROM service_environments
+WHERE ${SEEN_IN_RANGE}
+  AND environment != ''
+ORDER BY name`,
 
   routes: `SELECT DISTINCT SpanAttributes['http.route'] AS route
 FROM otel_traces
