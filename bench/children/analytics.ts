@@ -5,6 +5,7 @@
  * with its views), waits until they are queryable, then inserts a sample of the very rows it stored straight
  * into a fresh database (same DDL and views) as the raw-store baseline. Prints one JSON line.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { track } from '../../src/analytics/index.js';
 import type { AnalyticsEvent } from '../../src/analytics/schema.js';
@@ -27,6 +28,10 @@ export interface AnalyticsChildResult {
   raw: { rows: number; ms: number; eventsPerSecond: number };
   /** The same rows in inserts of 50,000: how much of the store's cost is per insert. */
   rawLarge: { rows: number; ms: number; eventsPerSecond: number };
+  /** Event-loop delay while tracking and until stored (ms): what the app's other work would wait. */
+  loopDelay: { p50: number; p99: number; max: number };
+  /** Process CPU time (all threads, chDB's included) per stored event, in microseconds: steadier than wall time on a shared machine. */
+  cpuMicrosPerEvent: number;
 }
 
 const SERVICE = 'bench-analytics';
@@ -102,8 +107,11 @@ async function main(): Promise<void> {
     else peakFirst = Math.max(peakFirst, m.rss);
   };
   const sampler = setInterval(sample, 50);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
 
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   for (let i = 0; i < events; i++) {
     track(pool[i % pool.length]!);
     // An application does other work between events: yielding lets the batch processor export on schedule.
@@ -113,6 +121,8 @@ async function main(): Promise<void> {
   await telemetry.flush();
   const total = await waitStored(store, warm + events);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  loop.disable();
   sample();
   clearInterval(sampler);
   const stored = total - warm;
@@ -144,6 +154,8 @@ async function main(): Promise<void> {
     peakRssSecondHalf: peakSecond,
     raw,
     rawLarge,
+    cpuMicrosPerEvent: (cpu.user + cpu.system) / Math.max(1, total - warm),
+    loopDelay: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   await store.close();

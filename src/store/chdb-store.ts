@@ -6,11 +6,12 @@
  * session on the shared directory, and stores for different databases (e.g. one per test) can live side
  * by side, but opening a second directory while a store is open fails with a clear error.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Session } from 'chdb';
-import { quoteIdentifier } from './sql.js';
+import { quoteIdentifier, quoteString } from './sql.js';
 import { COMMON_SETTINGS, StoreError, type QueryParams, type Store } from './store.js';
 
 /** Loaded on first use: the engine is a large native library that server-backed processes never need. */
@@ -18,6 +19,9 @@ function openSession(dir: string): Session {
   const chdb = createRequire(import.meta.url)('chdb') as typeof import('chdb');
   return new chdb.Session(dir);
 }
+
+/** Spool file names are unique per process: several stores may share one directory and database. */
+let spooled = 0;
 
 export interface ChdbStoreOptions {
   dataDir: string;
@@ -31,6 +35,8 @@ export class ChdbStore implements Store {
   readonly cluster: string | undefined;
   readonly dataDir: string;
   #session: Session | undefined;
+  /** Spooled insert files of this store: one per insert, removed once the insert is done. */
+  #spool: string | undefined;
 
   constructor(options: ChdbStoreOptions) {
     this.database = options.database;
@@ -92,17 +98,53 @@ export class ChdbStore implements Store {
 
   async insert(table: string, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
-    const session = this.#open(`INSERT INTO ${table}`);
-    const payload = Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n'));
+    await this.insertJson(table, rows.map((r) => JSON.stringify(r)).join('\n'));
+  }
+
+  /**
+   * Inserts JSONEachRow text through a spool file read by file(): the engine parses a file several times
+   * faster than the same bytes inlined after INSERT ... FORMAT (about 2x in the analytics benchmark's raw baseline),
+   * and both the write and the insert run off the event loop. Omitted columns still get their DEFAULTs.
+   */
+  async insertJson(table: string, json: string): Promise<void> {
+    if (json.length === 0) return;
+    const sql = `INSERT INTO ${table.split('.').map(quoteIdentifier).join('.')} SELECT * FROM file`;
+    const session = this.#open(sql);
+    if (!this.#spool) {
+      this.#spool = join(this.dataDir, 'tc9-insert-staging');
+      mkdirSync(this.#spool, { recursive: true });
+      removeOrphans(this.#spool);
+    }
+    const file = join(this.#spool, `${process.pid}-${++spooled}.jsonl`);
     try {
-      await session.insert({ table, values: payload, format: 'JSONEachRow' });
+      await writeFile(file, json);
+      await session.queryAsync(`${sql}(${quoteString(file)}, 'JSONEachRow')`, { format: 'JSONEachRow' });
     } catch (err) {
-      throw new StoreError('chdb', `INSERT INTO ${table} FORMAT JSONEachRow`, err);
+      throw new StoreError('chdb', `${sql}(<spool>, 'JSONEachRow')`, err);
+    } finally {
+      await rm(file, { force: true });
     }
   }
 
   async close(): Promise<void> {
     this.#session?.close();
     this.#session = undefined;
+  }
+}
+
+/** Staging files of processes that died mid-insert (named <pid>-<n>.jsonl): their batch is lost anyway. */
+export function removeOrphans(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = Number(/^(\d+)-/.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !alive(pid)) rmSync(join(dir, name), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -24,6 +24,8 @@ export interface Store {
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Inserts rows (objects keyed by column name; Nested sub-columns as `Parent.Child` arrays). */
   insert(table: string, rows: readonly object[]): Promise<void>;
+  /** Inserts rows already serialised as JSONEachRow (one object per line); saves a second serialisation. */
+  insertJson?(table: string, json: string): Promise<void>;
   close(): Promise<void>;
 }
 

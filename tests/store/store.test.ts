@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createStore } from '../../src/store/create-store.js';
-import { ChdbStore } from '../../src/store/chdb-store.js';
+import { ChdbStore, removeOrphans } from '../../src/store/chdb-store.js';
 import { StoreError } from '../../src/store/store.js';
 import { createTestStore, testDataDir, type TestStore } from '../helpers/chdb.js';
 
@@ -50,6 +51,30 @@ describe('store backends', () => {
       await store.command(`DROP DATABASE ${t.database}_factory SYNC`);
       await store.close();
     }
+  });
+
+  it('inserts rows through a spool file it removes, keeping column defaults and exact values', async () => {
+    await t.store.command("CREATE TABLE spooled (s String, n UInt8 DEFAULT 7, ts DateTime64(9), m Map(LowCardinality(String), String)) ENGINE = MergeTree ORDER BY s");
+    await t.store.insert('spooled', [
+      { s: "it's \\ \n ok", ts: '1764598228.192000001', m: { 'a.b': 'c' } },
+      { s: 'second', n: 3, ts: '1764598228.5', m: {} },
+    ]);
+    const rows = await t.store.query('SELECT s, n, toUnixTimestamp64Nano(ts) AS ns, m FROM spooled ORDER BY s');
+    expect(rows).toEqual([
+      { s: "it's \\ \n ok", n: 7, ns: 1764598228192000001, m: { 'a.b': 'c' } },
+      { s: 'second', n: 3, ns: 1764598228500000000, m: {} },
+    ]);
+    expect(readdirSync(join(testDataDir(), 'tc9-insert-staging'))).toEqual([]);
+    await expect(t.store.insert('no_such_table', [{ s: 'x' }])).rejects.toThrow(/store \(chdb\).*no_such_table/s);
+    expect(readdirSync(join(testDataDir(), 'tc9-insert-staging'))).toEqual([]);
+  });
+
+  it("removes staging files left by a process that died mid-insert, not a live process's", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tc9-staging-'));
+    const dead = spawnSync(process.execPath, ['-e', 'process.pid']).pid!;
+    for (const name of [`${dead}-1.jsonl`, `${process.pid}-9.jsonl`]) writeFileSync(join(dir, name), '{}');
+    removeOrphans(dir);
+    expect(readdirSync(dir)).toEqual([`${process.pid}-9.jsonl`]);
   });
 
   it('refuses a second chDB data directory while one is open, saying why', () => {

@@ -52,6 +52,13 @@ describe('BatchWriter on chDB', () => {
     await writer.close();
   });
 
+  it('drops a batch it cannot serialise instead of throwing into the app', async () => {
+    const writer = new BatchWriter(t.store, { flushIntervalMs: 3_600_000 });
+    expect(writer.write('d', [{ x: 10n, s: '' }])).toBe(false);
+    expect(writer.stats()).toMatchObject({ dropped: 1, bufferedRows: 0, bufferedBytes: 0 });
+    await writer.close();
+  });
+
   it('writes what is buffered on close and refuses rows afterwards', async () => {
     const writer = new BatchWriter(t.store, { flushIntervalMs: 3_600_000 });
     writer.write('d', [{ x: 1, s: '' }, { x: 2, s: '' }]);

@@ -1,6 +1,6 @@
 /** A log record (or event) as the otel_logs row the collector's clickhouseexporter writes for it. */
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { attributeMap, epochNanos, serviceName, valueString } from './values.js';
+import { attributeMap, epochNanos, resourceMap, serviceName, valueString } from './values.js';
 
 export interface LogRow {
   Timestamp: string;
@@ -36,7 +36,7 @@ export function logRow(record: ReadableLogRecord): LogRow {
     ServiceName: serviceName(resource),
     Body: valueString(record.body),
     ResourceSchemaUrl: record.resource.schemaUrl ?? '',
-    ResourceAttributes: attributeMap(resource),
+    ResourceAttributes: resourceMap(resource),
     ScopeSchemaUrl: scope.schemaUrl ?? '',
     ScopeName: scope.name,
     ScopeVersion: scope.version ?? '',

@@ -11,7 +11,7 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { attributeMap, epochNanos, serviceName } from './values.js';
+import { attributeMap, epochNanos, resourceMap, serviceName } from './values.js';
 
 export const METRIC_TABLES = {
   gauge: 'otel_metrics_gauge',
@@ -43,7 +43,7 @@ function common(metrics: ResourceMetrics, scopeIndex: number, metric: MetricData
   const { scope } = metrics.scopeMetrics[scopeIndex]!;
   const resource = metrics.resource.attributes;
   return {
-    ResourceAttributes: attributeMap(resource),
+    ResourceAttributes: resourceMap(resource),
     ResourceSchemaUrl: metrics.resource.schemaUrl ?? '',
     ScopeName: scope.name,
     ScopeVersion: scope.version ?? '',

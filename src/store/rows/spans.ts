@@ -1,7 +1,7 @@
 /** A finished span as the otel_traces row the collector's clickhouseexporter writes for it. */
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { attributeMap, durationNanos, epochNanos, serviceName } from './values.js';
+import { attributeMap, durationNanos, epochNanos, resourceMap, serviceName } from './values.js';
 
 // pdata's SpanKind.String() / StatusCode.String() names.
 const KIND: Record<SpanKind, string> = {
@@ -55,7 +55,7 @@ export function traceRow(span: ReadableSpan): TraceRow {
     SpanName: span.name,
     SpanKind: KIND[span.kind] ?? 'Unspecified',
     ServiceName: serviceName(resource),
-    ResourceAttributes: attributeMap(resource),
+    ResourceAttributes: resourceMap(resource),
     ScopeName: span.instrumentationScope.name,
     ScopeVersion: span.instrumentationScope.version ?? '',
     SpanAttributes: attributeMap(span.attributes),
