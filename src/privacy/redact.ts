@@ -22,6 +22,7 @@ export interface RedactionOptions {
 const SECRET_KEY =
   /password|passwd|pwd|passphrase|secret|token|api[-_.]?key|apikey|access[-_.]?key|private[-_.]?key|authorization|cookie|credential|signature|x-csrf|x-xsrf|session[-_.]?key|card[-_.]?number|cvv|cvc|iban|ssn/i;
 const MAX_DEPTH = 10;
+const MAX_CACHED_KEYS = 2_000;
 
 export interface Redactor {
   readonly enabled: boolean;
@@ -52,7 +53,18 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const allow = keySet(options.allowKeys);
   const deny = keySet(options.denyKeys);
   const isAllowed = (key: string) => listed(allow, key);
-  const isSecretKey = (key: string) => !isAllowed(key) && (listed(deny, key) || SECRET_KEY.test(key));
+  const isSecretKeyUncached = (key: string) => !isAllowed(key) && (listed(deny, key) || SECRET_KEY.test(key));
+  // Spans repeat the same few dozen attribute keys: remember the verdict, bounded against generated keys.
+  const verdicts = new Map<string, boolean>();
+  const isSecretKey = (key: string) => {
+    let secret = verdicts.get(key);
+    if (secret === undefined) {
+      secret = isSecretKeyUncached(key);
+      if (verdicts.size >= MAX_CACHED_KEYS) verdicts.clear();
+      verdicts.set(key, secret);
+    }
+    return secret;
+  };
 
   const value = (input: unknown, key?: string, depth = 0): unknown => {
     if (!enabled) return input;

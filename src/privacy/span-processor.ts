@@ -11,19 +11,26 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import type { PrivacyPolicy } from './policy.js';
 
 export class PrivacySpanProcessor implements SpanProcessor {
+  /** Spans already handled, for SDKs that call onEnding only for some spans; unused once onEnding was seen. */
   private readonly done = new WeakSet<object>();
+  /** An SDK that calls onEnding calls it for every span before onEnd: onEnd then has nothing left to do. */
+  private sdkCallsOnEnding = false;
 
   constructor(private readonly policy: PrivacyPolicy) {}
 
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnding(span: Span): void {
+    this.sdkCallsOnEnding = true;
     this.apply(span);
     const name = this.policy.redactor.text(span.name);
     if (name !== span.name) span.updateName(name);
   }
 
   onEnd(span: ReadableSpan): void {
+    if (this.sdkCallsOnEnding) return;
+    if (this.done.has(span)) return;
+    this.done.add(span);
     this.apply(span);
   }
 
@@ -36,8 +43,6 @@ export class PrivacySpanProcessor implements SpanProcessor {
   }
 
   private apply(span: ReadableSpan): void {
-    if (this.done.has(span)) return;
-    this.done.add(span);
     this.policy.applyToAttributes(span.attributes);
     for (const event of span.events) if (event.attributes) this.policy.applyToAttributes(event.attributes);
     const status = span.status as { message?: string };

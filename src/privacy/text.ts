@@ -21,20 +21,26 @@ const RULES: Rule[] = [
   { when: (s) => s.includes('eyJ'), pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: '[jwt]' },
   // Query strings, fragments and form bodies: ?token=..., &password=..., #access_token=...
   {
-    when: (s) => s.includes('='),
+    // Every SECRET_PARAM name ends in one of these, right before the "=".
+    when: (s) => s.includes('=') && /(?:pwd|pass(?:wd|word|phrase)|secret|token|key|credentials?|signature|sig|jwt|auth|id|code)=/i.test(s),
     pattern: new RegExp(`([?&;#]|^)(${SECRET_PARAM})=([^&#\\s;'"()]*)`, 'gi'),
     replace: (_m, sep: string, name: string, value: string) => (value === '' ? `${sep}${name}=` : `${sep}${name}=${REDACTED}`),
   },
   // key: value / key = 'value' in SQL, JSON-ish text and log lines, for the unambiguous names.
   {
-    when: (s) => s.includes('=') || s.includes(':'),
+    // Every name below contains one of these: SQL and log lines without them skip the costly pattern.
+    when: (s) => (s.includes('=') || s.includes(':')) && /pass|pwd|secret|key|token/i.test(s),
     pattern: /\b((?:[a-z]+[_-])?(?:password|passwd|pwd|passphrase|secret|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key|auth[_-]?token))(["']?\s*[:=]\s*["']?)(?!\[redacted\])[^\s"',;&)}]+/gi,
     replace: `$1$2${REDACTED}`,
   },
   { when: (s) => /\d{4}/.test(s), pattern: /(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])/g, replace: (m) => (isCardNumber(m) ? '[card]' : m) },
 ];
 
+/** Holds what at least one rule's `when` needs: most attribute values (names, routes, hosts) hold none of it. */
+const ANY_RULE = /[@=:]|bearer|basic|token |eyJ|\d{4}/i;
+
 export function scrubText(text: string): string {
+  if (!ANY_RULE.test(text)) return text;
   let out = text;
   for (const rule of RULES) {
     if (rule.when(out)) out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: string[]) => string);

@@ -63,6 +63,13 @@ it('traces a request through Express, Prisma and pg in one trace', async () => {
   };
   expect(ancestors(operation)).toContain(server.spanId);
   expect(ancestors(insert!)).toContain(operation.spanId);
+  // Default span layout: the route handler, not a span per middleware (nor router's duplicates of
+  // them), and no Prisma serialise/compile steps.
+  const noise = trace.filter(
+    (s) => s.scope.name === '@opentelemetry/instrumentation-router' || s.name.startsWith('middleware - ') || /^prisma:client:(serialize|compile)$/.test(s.name),
+  );
+  expect(noise.map((s) => s.name)).toEqual([]);
+  expect(trace.some((s) => s.scope.name === '@opentelemetry/instrumentation-express' && s.attributes['http.route'] === '/organisations')).toBe(true);
 });
 
 it('links the error of GET /debug/error in Sentry to its trace', async () => {

@@ -74,7 +74,7 @@ describe('export failure reporting', () => {
 describe('instrumentation selection', () => {
   it('turns fs, dns and net off by default and everything we need on', () => {
     const on = selectInstrumentations({ enabled: undefined, disabled: [] });
-    for (const name of ['fs', 'dns', 'net']) expect(on(name)).toBe(false);
+    for (const name of ['fs', 'dns', 'net', 'router']) expect(on(name)).toBe(false);
     for (const name of ['http', 'undici', 'express', 'fastify', 'pg', 'prisma', 'runtime-node']) expect(on(name)).toBe(true);
   });
 
@@ -82,6 +82,7 @@ describe('instrumentation selection', () => {
     const on = selectInstrumentations({ enabled: ['http', 'fs', 'pg'], disabled: ['pg'] });
     expect(['http', 'fs', 'pg', 'express'].map(on)).toEqual([true, true, false, false]);
     expect(selectInstrumentations({ enabled: undefined, disabled: ['prisma'] })('prisma')).toBe(false);
+    expect(selectInstrumentations({ enabled: ['express', 'router'], disabled: [] })('router')).toBe(true);
   });
 
   it('rejects unknown names with the variable and the known names', () => {
