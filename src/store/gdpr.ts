@@ -21,6 +21,7 @@ export const USER_DATA: ReadonlyArray<{ table: string; where: string }> = [
   { table: 'otel_metrics_exponential_histogram', where: "Attributes['user.id'] = {user:String}" },
   { table: 'otel_metrics_summary', where: "Attributes['user.id'] = {user:String}" },
   { table: 'user_activities', where: 'user_id = {user:String}' },
+  { table: 'user_activity_hours', where: 'user_id = {user:String}' },
   { table: 'application_errors', where: 'user_id = {user:String}' },
   { table: 'feature_usage', where: 'user_id = {user:String}' },
   { table: 'performance_metrics', where: 'user_id = {user:String}' },

@@ -4,6 +4,7 @@
  * the views fill from events (user_activities, sessions: clickhouse/010, 014).
  */
 import { EVENT } from '../../semconv.js';
+import { activityRows } from '../../queries/activity.js';
 
 /** The product funnel: sign in, connect an org, create a migration, run it. */
 export const FUNNEL_STEPS = [EVENT.login, EVENT.organisationConnected, EVENT.migrationCreated, EVENT.migrationExecuted] as const;
@@ -61,15 +62,14 @@ WHERE $__timeFilter(created_at)
 GROUP BY time, org_type
 ORDER BY time, org_type`,
 
+  // Whole hours from user_activity_hours, edge hours from the events (queries/activity.ts).
   organisations: `SELECT org_id AS Organisation,
   any(org_type) AS OrgType,
   uniqExact(user_id) AS Users,
   uniqExact(session_id) AS Sessions,
-  countIf(action = '${EVENT.migrationCreated}') AS MigrationsCreated,
-  countIf(action = '${EVENT.migrationExecuted}') AS MigrationsExecuted
-FROM user_activities
-WHERE $__timeFilter(created_at)
-  AND org_id != ''
+  sum(migrations_created) AS MigrationsCreated,
+  sum(migrations_executed) AS MigrationsExecuted
+FROM (${activityRows({ from: '$__fromTime', to: '$__toTime', where: "org_id != ''" })})
 GROUP BY Organisation
 ORDER BY Users DESC, Organisation
 LIMIT 50`,
