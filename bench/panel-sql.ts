@@ -1,11 +1,11 @@
 /**
  * The dashboards' SQL as ClickHouse receives it from Grafana and the ClickHouse plugin (4.20): panels and
  * query variables of the generated dashboards (src/dashboards), with $__conditionalAll and template
- * variables expanded the way the frontend does, then the plugin's backend macros (src/queries/macros.ts).
- * tests/helpers/grafana.ts is the tests' version of the same steps; the bench test checks both agree.
+ * variables expanded the way the frontend does, then the plugin's backend macros (src/dashboards/grafana-expand.ts,
+ * the same code the dashboard tests run).
  */
 import { DASHBOARD_DIR, renderGrafanaFiles } from '../src/dashboards/render.js';
-import { expandMacros } from '../src/queries/macros.js';
+import { ALL, expandPanelSql as expandGrafanaPanelSql, type TemplateVariable, type TimeRange } from '../src/dashboards/grafana-expand.js';
 
 export interface DashboardVariable {
   name: string;
@@ -71,66 +71,11 @@ export function dashboardQueries(): DashboardQueries[] {
  */
 export type VariableValue = { all: true; options: string[] } | { values: string[] } | { value: string };
 
-const valuesOf = (v: VariableValue): string[] => ('all' in v ? v.options : 'values' in v ? v.values : [v.value]);
-
-export interface PanelRange {
-  from: Date;
-  to: Date;
-  intervalMs: number;
-}
-
-const CONDITIONAL_ALL = '$__conditionalAll(';
-
-/** Arguments of the call whose '(' is at `open`, split at depth-1 commas (the plugin's getMacroArgs). */
-function callArgs(sql: string, open: number): string[] | undefined {
-  const args: string[] = [];
-  let depth = 0;
-  let start = open + 1;
-  for (let i = open; i < sql.length; i++) {
-    const c = sql[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    if (c === ',' && depth === 1) {
-      args.push(sql.slice(start, i));
-      start = i + 1;
-    }
-    if (depth === 0) {
-      args.push(sql.slice(start, i));
-      return args;
-    }
+/** The panel's SQL as ClickHouse receives it, expanded by the same code the dashboard tests use. */
+export function expandPanelSql(sql: string, variables: Record<string, VariableValue>, range: TimeRange): string {
+  const template: Record<string, TemplateVariable> = {};
+  for (const [name, v] of Object.entries(variables)) {
+    template[name] = 'all' in v ? { current: [ALL], options: v.options } : 'values' in v ? { current: v.values } : { current: v.value };
   }
-  return undefined;
-}
-
-/** $__conditionalAll(condition, $var): 1=1 when $var is All, else the condition; last occurrence first, as the plugin does. */
-export function applyConditionalAll(sql: string, variables: Record<string, VariableValue>): string {
-  let out = sql;
-  for (let at = out.lastIndexOf(CONDITIONAL_ALL); at !== -1; at = out.lastIndexOf(CONDITIONAL_ALL)) {
-    const args = callArgs(out, at + CONDITIONAL_ALL.length - 1);
-    if (!args || args.length !== 2) return out;
-    const [condition = '', variableArg = ''] = args;
-    const name = /(?<=\$\{)\w+(?=\})|(?<=\$)\w+/.exec(variableArg.trim())?.[0];
-    const value = name === undefined ? undefined : variables[name];
-    const isAll = value !== undefined && ('all' in value || ('values' in value && value.values.length === 0));
-    out = out.replace(`${CONDITIONAL_ALL}${condition},${variableArg})`, isAll ? '1=1' : condition);
-  }
-  return out;
-}
-
-/** Template variables: ${v:sqlstring} quotes each value; several values 'a','b'; one value raw. Built-ins ($__...) stay for the macros. */
-export function replaceVariables(sql: string, variables: Record<string, VariableValue>): string {
-  return sql.replace(/\$\{(\w+)(?::([^}]+))?\}|\$(\w+)/g, (match, braced: string | undefined, format: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare)!;
-    if (name.startsWith('__')) return match;
-    const variable = variables[name];
-    if (!variable) throw new Error(`bench: panel SQL uses $${name}, which has no value`);
-    const values = valuesOf(variable);
-    if (format === 'sqlstring') return values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',');
-    if (format !== undefined) throw new Error(`bench: variable format \${${name}:${format}} is not supported`);
-    return 'value' in variable ? variable.value : `'${values.join("','")}'`;
-  });
-}
-
-export function expandPanelSql(sql: string, variables: Record<string, VariableValue>, range: PanelRange): string {
-  return expandMacros(replaceVariables(applyConditionalAll(sql, variables), variables), { from: range.from, to: range.to, intervalMs: range.intervalMs });
+  return expandGrafanaPanelSql(sql, { ...range, variables: template });
 }

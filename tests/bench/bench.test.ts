@@ -199,7 +199,7 @@ describe('panel SQL expansion', () => {
   it.each([
     ['All', undefined],
     ['a selection', ['migration-service']],
-  ] as const)('expands every panel exactly as tests/helpers/grafana.ts does (filters: %s)', (_label, selected) => {
+  ] as const)('passes All, a selection and single values to the Grafana expansion as Grafana would (filters: %s)', (_label, selected) => {
     let compared = 0;
     for (const d of dashboards) {
       const ours: Record<string, VariableValue> = {};
