@@ -3,20 +3,12 @@
  * and the analytics API. Seeded, so a failure names a seed and index that reproduce it.
  */
 import { randomUUID } from 'node:crypto';
+import { seededRandom } from '../../examples/migration-service/run/random.js';
 
 export type Random = () => number;
 
-/** mulberry32: small, fast, good enough to pick cases. */
-export function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The reference service's seeded stream (mulberry32): small, fast, good enough to pick cases. */
+export const seeded: (seed: number) => Random = seededRandom;
 
 export const SQL_INJECTIONS = [
   "'); DROP TABLE otel_logs; --",

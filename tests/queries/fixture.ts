@@ -5,19 +5,12 @@
  */
 import type { Store } from '../../src/store/store.js';
 import { DURATION_BUCKETS_SECONDS } from '../../src/semconv.js';
+import { seededRandom } from '../../examples/migration-service/run/random.js';
 
 export const DAY = 86_400_000;
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The reference service's seeded stream (mulberry32). */
+export const prng = seededRandom;
 
 /** DateTime64(9) input from epoch milliseconds plus extra nanoseconds. */
 export const dt = (ms: number, extraNs = 0) => `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1e6 + extraNs).padStart(9, '0')}`;

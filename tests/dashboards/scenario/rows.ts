@@ -3,6 +3,7 @@
  * for seeding test scenarios. Timestamps are written as UTC text with nanoseconds.
  */
 import { createHash } from 'node:crypto';
+import { seededRandom } from '../../../examples/migration-service/run/random.js';
 
 export type Attributes = Record<string, string>;
 
@@ -18,17 +19,8 @@ export function hexId(seed: string, bytes: 16 | 8): string {
   return createHash('sha256').update(seed).digest('hex').slice(0, bytes * 2);
 }
 
-/** mulberry32: a seeded random stream, so every run seeds the same scenario. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded random stream (the reference service's mulberry32), so every run seeds the same scenario. */
+export { seededRandom };
 
 export interface Resource {
   service: string;
