@@ -118,7 +118,8 @@ function own<T>(table: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
-function pathOf(url: string | undefined): string | undefined {
+/** The path of an absolute URL; undefined when there is none or it does not parse. */
+export function pathOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     return new URL(url).pathname;

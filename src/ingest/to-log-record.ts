@@ -6,6 +6,7 @@
  */
 import { ROOT_CONTEXT, SeverityNumber, type Attributes, type LogRecord } from '@opentelemetry/api';
 import { ATTR, EVENT } from '../semconv.js';
+import { pathOf } from '../analytics/record.js';
 import type { BrowserEvent } from './schema.js';
 import type { Client } from './user-agent.js';
 
@@ -106,13 +107,4 @@ export function toLogRecord(ingested: IngestedEvent): LogRecord {
 function text(value: unknown): string {
   const s = typeof value === 'string' ? value : JSON.stringify(value);
   return s.length > MAX_VALUE_LENGTH ? s.slice(0, MAX_VALUE_LENGTH) : s;
-}
-
-function pathOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return undefined;
-  }
 }
