@@ -3,26 +3,14 @@
  * at a given time: the ClickHouse query with the backend macros over its relative time range and
  * interval, then each expression in order, then the rule's no-data state.
  */
+import type { ProvisionedRule as FullRule } from '../../src/dashboards/alerts/provisioning.js';
 import type { Store } from '../../src/store/store.js';
 import { expandAlertSql } from '../helpers/grafana.js';
 import { runSql } from './frames.js';
 import { math, reduceValues, threshold, valuesFromResult, type Evaluator, type LabeledNumber, type Reducer, type Values } from './sse.js';
 
-export interface RuleQuery {
-  refId: string;
-  relativeTimeRange: { from: number; to: number };
-  datasourceUid: string;
-  model: Record<string, unknown>;
-}
-
-export interface ProvisionedRule {
-  uid: string;
-  title: string;
-  condition: string;
-  data: RuleQuery[];
-  noDataState: string;
-  execErrState: string;
-}
+/** What evaluation reads of a rule as provisioned (the file's shape is the generator's, src/dashboards/alerts). */
+export type ProvisionedRule = Pick<FullRule, 'uid' | 'title' | 'condition' | 'data' | 'noDataState' | 'execErrState'>;
 
 export interface RuleOutcome {
   state: 'Alerting' | 'Normal' | 'NoData' | 'KeepLast';
