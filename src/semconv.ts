@@ -109,7 +109,7 @@ export const SPAN = {
 
 export const METRIC = {
   // Migrations.
-  migrationRecords: 'tc9.migration.records', // counter {record}; attrs phase, outcome, template
+  migrationRecords: 'tc9.migration.records', // observable counter {record}; attrs phase, outcome, template
   migrationPhaseDuration: 'tc9.migration.phase.duration', // histogram s; attrs phase, template, outcome
   migrationThroughput: 'tc9.migration.throughput', // histogram {record}/s per phase; attrs phase, template
   migrationApiCalls: 'tc9.migration.api_calls', // counter; attrs api system, operation, outcome

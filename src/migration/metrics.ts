@@ -1,5 +1,5 @@
 /** The migration instruments (names and attributes per src/semconv.ts METRIC.migration*). */
-import { ValueType } from '@opentelemetry/api';
+import { ValueType, type Attributes, type Meter } from '@opentelemetry/api';
 import { DURATION_BUCKETS_SECONDS, METRIC } from '../semconv.js';
 import { instruments } from '../analytics/otel.js';
 
@@ -8,12 +8,37 @@ const THROUGHPUT_BUCKETS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 1
 /** Phases last seconds to hours. */
 const PHASE_BUCKETS_SECONDS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14_400, 28_800];
 
+/**
+ * Running record totals per attribute set, reported by an observable counter when metrics are collected.
+ * A phase checkpoint adds to a number here instead of calling counter.add(), which costs ~1.7 µs (the SDK
+ * hashes the attributes on every call) and was most of the per-record cost of a migration loop. Totals of
+ * ended phases stay: the counter is cumulative, like the synchronous one it replaces.
+ */
+export class RecordTotals {
+  private readonly totals = new Map<string, { attributes: Attributes; value: number }>();
+
+  constructor(meter: Meter) {
+    meter
+      .createObservableCounter(METRIC.migrationRecords, {
+        description: 'Records handled by migration phases, by phase and outcome (processed or failed)',
+        unit: '{record}',
+        valueType: ValueType.INT,
+      })
+      .addCallback((result) => {
+        for (const { attributes, value } of this.totals.values()) result.observe(value, attributes);
+      });
+  }
+
+  /** Adds `n` records under `attributes`; `key` names the attribute set (the caller builds it once). */
+  add(key: string, n: number, attributes: Attributes): void {
+    const total = this.totals.get(key);
+    if (total !== undefined) total.value += n;
+    else this.totals.set(key, { attributes, value: n });
+  }
+}
+
 export const migrationInstruments = instruments((meter) => ({
-  records: meter.createCounter(METRIC.migrationRecords, {
-    description: 'Records handled by migration phases, by phase and outcome (processed or failed)',
-    unit: '{record}',
-    valueType: ValueType.INT,
-  }),
+  records: new RecordTotals(meter),
   phaseDuration: meter.createHistogram(METRIC.migrationPhaseDuration, {
     description: 'Duration of migration phases',
     unit: 's',

@@ -33,6 +33,7 @@ export class MigrationPhase {
   readonly span: Span;
   /** The phase span's context: what runs inside the phase should run in it (run.phase() does). */
   readonly context: Context;
+  /** Counts already handed to the records totals; the pending ones are added at the next checkpoint. */
   private processedCount = 0;
   private failedCount = 0;
   private pendingProcessed = 0;
@@ -40,9 +41,15 @@ export class MigrationPhase {
   private untilCheckpoint: number;
   private readonly startedAt = performance.now();
   private endedAt: number | undefined;
-  private readonly reasons = new Map<string, number>();
+  private readonly reasons = new Map<string, { count: number }>();
+  /** The reason tallied last and its tally: a failing batch usually repeats one reason. */
+  private lastReason: string | undefined;
+  private lastTally = { count: 0 };
   private readonly processedAttributes: Attributes;
   private readonly failedAttributes: Attributes;
+  /** Names of the two attribute sets, for the records totals. */
+  private readonly processedKey: string;
+  private readonly failedKey: string;
   private outcomeValue: PhaseOutcome | undefined;
 
   constructor(
@@ -53,6 +60,9 @@ export class MigrationPhase {
     if (host.template !== undefined) common[ATTR.template] = host.template;
     this.processedAttributes = { ...common, [ATTR.outcome]: 'processed' };
     this.failedAttributes = { ...common, [ATTR.outcome]: 'failed' };
+    const key = JSON.stringify([name, host.template ?? null]);
+    this.processedKey = `${key}processed`;
+    this.failedKey = `${key}failed`;
     this.untilCheckpoint = host.batchSize;
     this.span = getTracer().startSpan(
       SPAN.migrationPhasePrefix + name,
@@ -70,11 +80,11 @@ export class MigrationPhase {
   }
 
   get processed(): number {
-    return this.processedCount;
+    return this.processedCount + this.pendingProcessed;
   }
 
   get failed(): number {
-    return this.failedCount;
+    return this.failedCount + this.pendingFailed;
   }
 
   get ended(): boolean {
@@ -88,7 +98,6 @@ export class MigrationPhase {
   /** Counts `n` (default 1) records handled successfully. */
   recordProcessed(n = 1): void {
     if (!(n > 0) || this.outcomeValue !== undefined) return;
-    this.processedCount += n;
     this.pendingProcessed += n;
     if ((this.untilCheckpoint -= n) <= 0) this.checkpoint();
   }
@@ -96,7 +105,6 @@ export class MigrationPhase {
   /** Counts `n` (default 1) failed records; the reason (keep it low-cardinality: a code, not a record id) is tallied. */
   recordFailed(reason?: string, n = 1): void {
     if (!(n > 0) || this.outcomeValue !== undefined) return;
-    this.failedCount += n;
     this.pendingFailed += n;
     if (reason !== undefined) this.tally(reason, n);
     if ((this.untilCheckpoint -= n) <= 0) this.checkpoint();
@@ -149,14 +157,14 @@ export class MigrationPhase {
 
   recordsPerSecond(): number {
     const seconds = this.elapsedSeconds();
-    return seconds > 0 ? (this.processedCount + this.failedCount) / seconds : 0;
+    return seconds > 0 ? (this.processed + this.failed) / seconds : 0;
   }
 
   /** The most frequent failure reason so far. */
   topFailureReason(): string | undefined {
     let top: string | undefined;
     let topCount = 0;
-    for (const [reason, count] of this.reasons) {
+    for (const [reason, { count }] of this.reasons) {
       if (count > topCount) {
         top = reason;
         topCount = count;
@@ -169,8 +177,10 @@ export class MigrationPhase {
   checkpoint(): void {
     this.untilCheckpoint = this.host.batchSize;
     const m = migrationInstruments();
-    if (this.pendingProcessed > 0) m.records.add(this.pendingProcessed, this.processedAttributes);
-    if (this.pendingFailed > 0) m.records.add(this.pendingFailed, this.failedAttributes);
+    if (this.pendingProcessed > 0) m.records.add(this.processedKey, this.pendingProcessed, this.processedAttributes);
+    if (this.pendingFailed > 0) m.records.add(this.failedKey, this.pendingFailed, this.failedAttributes);
+    this.processedCount += this.pendingProcessed;
+    this.failedCount += this.pendingFailed;
     this.pendingProcessed = 0;
     this.pendingFailed = 0;
     this.host.onCheckpoint(this);
@@ -179,8 +189,8 @@ export class MigrationPhase {
   /** Writes the counts and rate to the phase span (throttled by the run). */
   updateSpan(): void {
     this.span.setAttributes({
-      [ATTR.recordsProcessed]: this.processedCount,
-      [ATTR.recordsFailed]: this.failedCount,
+      [ATTR.recordsProcessed]: this.processed,
+      [ATTR.recordsFailed]: this.failed,
       [ATTR.throughput]: round(this.recordsPerSecond()),
     });
   }
@@ -215,10 +225,19 @@ export class MigrationPhase {
   }
 
   private tally(reason: string, n: number): void {
-    const known = this.reasons.get(reason);
-    if (known !== undefined) this.reasons.set(reason, known + n);
-    else if (this.reasons.size < MAX_REASONS) this.reasons.set(reason, n);
-    else this.reasons.set(OTHER_REASON, (this.reasons.get(OTHER_REASON) ?? 0) + n);
+    if (reason === this.lastReason) {
+      this.lastTally.count += n;
+      return;
+    }
+    let tally = this.reasons.get(reason);
+    if (tally === undefined) {
+      const key = this.reasons.size < MAX_REASONS ? reason : OTHER_REASON;
+      tally = this.reasons.get(key) ?? { count: 0 };
+      this.reasons.set(key, tally);
+    }
+    tally.count += n;
+    this.lastReason = reason;
+    this.lastTally = tally;
   }
 }
 

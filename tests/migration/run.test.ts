@@ -193,6 +193,56 @@ describe('failures', () => {
     expect(otel.spans().find((s) => s.name === SPAN.migrationRun)!.attributes[ATTR.outcome]).toBe('succeeded');
   });
 
+  it('tallies failure reasons: the most frequent wins, reasons past the twentieth count as other', () => {
+    const run = startMigrationRun({ migrationId: 'm-5' });
+    const phase = run.startPhase('load');
+    // Interleaved, so the tally must follow each reason, not only the last one.
+    for (let i = 0; i < 30; i++) {
+      phase.recordFailed('rate_limited');
+      phase.recordFailed('duplicate', 2);
+    }
+    // Repeated in a row: 30 + 40 overtakes duplicate's 60.
+    for (let i = 0; i < 40; i++) phase.recordFailed('rate_limited');
+    for (let i = 0; i < 25; i++) phase.recordFailed(`code_${i}`, 3);
+    phase.end('failed');
+    run.end('failed');
+    // 18 distinct codes fit beside the first two reasons; the other 7 codes (21 records) count as "other".
+    expect(phase.failed).toBe(30 + 60 + 40 + 75);
+    expect(phase.topFailureReason()).toBe('rate_limited');
+    const span = otel.spans().find((s) => s.name === 'migration.phase load' && s.attributes[ATTR.runId] === run.runId)!;
+    expect(span.attributes[ATTR.failureReason]).toBe('rate_limited');
+    const second = startMigrationRun({ migrationId: 'm-6' });
+    const other = second.startPhase('load');
+    for (let i = 0; i < 18; i++) other.recordFailed(`code_${i}`, 1);
+    for (let i = 0; i < 5; i++) other.recordFailed(`late_${i}`, 5);
+    other.end('failed');
+    second.end('failed');
+    // 2 + 18 = 20 kept reasons in the first phase: "other" holds the last 7 codes, 21 records, below the top.
+    // In the second, 18 codes of 1 plus two late ones fill the 20; three late ones (15 records) are other, the top.
+    expect(other.topFailureReason()).toBe('other');
+  });
+
+  it('records totals add up across runs of the same phase and template, ended phases included', async () => {
+    const copy = { [ATTR.phase]: 'copy', [ATTR.template]: 'totals' };
+    const initial = await otel.metric(METRIC.migrationRecords);
+    const before = sumWhere(initial, copy);
+    const failedBefore = sumWhere(initial, { ...copy, [ATTR.outcome]: 'failed' });
+    const runs = [startMigrationRun({ migrationId: 'm-7', template: 'totals' }), startMigrationRun({ migrationId: 'm-8', template: 'totals' })];
+    const phases = runs.map((r) => r.startPhase('copy'));
+    for (let i = 0; i < 2500; i++) phases[i % 2]!.recordProcessed();
+    phases[0]!.recordFailed('x', 7);
+    phases[0]!.end();
+    runs[0]!.end();
+    const midway = sumWhere(await otel.metric(METRIC.migrationRecords), copy);
+    phases[1]!.end();
+    runs[1]!.end();
+    const after = await otel.metric(METRIC.migrationRecords);
+    // The still-running phase has handed on its full batches only; every record counts once both have ended.
+    expect(midway - before).toBe(1250 + 7 + 1000);
+    expect(sumWhere(after, copy) - before).toBe(2507);
+    expect(sumWhere(after, { ...copy, [ATTR.outcome]: 'failed' }) - failedBefore).toBe(7);
+  });
+
   it('rejects a run without a migration id', () => {
     expect(() => startMigrationRun({ migrationId: '' })).toThrow(/migrationId/);
   });
