@@ -46,6 +46,8 @@ export interface PanelSpec {
   xField?: string;
   /** Show only these columns (a filterFieldsByName transformation), e.g. one measure of a wide result. */
   fields?: string[];
+  /** Grafana's minimum interval ($__interval never below it), e.g. '1m' for data kept per minute. */
+  minInterval?: string;
 }
 
 /** The ClickHouse format a panel kind needs: time series panels get long-to-wide frames, the rest tables. */
@@ -124,6 +126,7 @@ export function buildPanel(spec: PanelSpec, id: number): cog.Builder<Panel> {
   if (spec.fields) panel.withTransformation({ id: 'filterFieldsByName', options: { include: { names: spec.fields } } });
   if (spec.unit) panel.unit(spec.unit);
   if (spec.decimals !== undefined) panel.decimals(spec.decimals);
+  if (spec.minInterval) panel.interval(spec.minInterval);
   if (spec.thresholds) panel.thresholds(thresholds(spec.thresholds));
   return panel;
 }

@@ -52,7 +52,7 @@ describe('user_activity_hours', () => {
     await migrate(t.store, { schemaDir: before });
     await t.store.insert('otel_logs', EVENTS.slice(0, 5).map(([ms, user, name]) => event(ms, user, name)));
     const result = await migrate(t.store);
-    expect(result.applied.map((m) => m.name)).toEqual(['user_activity_hours']);
+    expect(result.applied.map((m) => m.name)).toContain('user_activity_hours');
     await t.store.insert('otel_logs', EVENTS.slice(5).map(([ms, user, name]) => event(ms, user, name)));
   });
   afterAll(async () => t?.drop());

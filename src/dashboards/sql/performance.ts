@@ -1,142 +1,100 @@
 /**
- * SQL of the Performance dashboard, one text per panel. RED time series read the collector's span metrics
- * (every span, before tail sampling; delta sums per 15 s); tables read the spans for exact percentiles and a
- * trace id to open.
+ * SQL of the Performance dashboard, one text per panel. Request, error, latency and database panels read the
+ * span statistics tables (clickhouse/023-024 through sql/span-stats.ts: every span, per minute, hour and day),
+ * so a 7-day panel merges day, hour or minute rows instead of scanning ten million spans. Counts, error
+ * rates, totals and maxima are exact; percentiles come from merged t-digests (quantilesTDigest, within 0.02 of
+ * the level from the exact value: tests/dashboards/span-stats.test.ts); the slowest operation's trace id is
+ * its longest span's, kept in the rows. Runtime panels read the gauges.
  */
-import { METRIC_FILTER, METRIC_ROUTE_FILTER, OTEL_FILTER, ROUTE_FILTER } from './filters.js';
-import { RUNTIME_METRICS, SPAN_METRICS } from './metric-names.js';
+import { METRIC_FILTER, SPAN_STATS_FILTER, SPAN_STATS_ROUTE_FILTER } from './filters.js';
+import { RUNTIME_METRICS } from './metric-names.js';
+import { DURATION_QUANTILES, spanStatsByInterval, spanStatsOverRange } from './span-stats.js';
 
 const list = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
 
-const SERVER_CALLS = `MetricName = '${SPAN_METRICS.calls}'
-  AND Attributes['span.kind'] = '${SPAN_METRICS.serverKind}'
-  AND AggregationTemporality = ${SPAN_METRICS.deltaTemporality}`;
-
-const SERVER_DURATION = `MetricName = '${SPAN_METRICS.duration}'
-  AND Attributes['span.kind'] = '${SPAN_METRICS.serverKind}'
-  AND AggregationTemporality = ${SPAN_METRICS.deltaTemporality}`;
-
-const ROUTE_EXPR = `if(Attributes['http.route'] = '', '(no route)', Attributes['http.route'])`;
-
-/** Histogram quantiles: buckets summed per group (delta points add up), then Prometheus-style interpolation. */
-const quantilesFromBuckets = (groupColumns: string, select: string) => `SELECT ${groupColumns},
-  ${select}
-FROM (
-  SELECT $__timeInterval(TimeUnix) AS time, ${groupColumns === 'time' ? '' : `${ROUTE_EXPR} AS route, `}sumForEach(BucketCounts) AS counts, any(ExplicitBounds) AS bounds
-  FROM otel_metrics_histogram
-  WHERE $__timeFilter(TimeUnix)
-    AND ${SERVER_DURATION}
-    AND ${METRIC_FILTER}
-    AND ${METRIC_ROUTE_FILTER}
-  GROUP BY ${groupColumns}
-)
-ARRAY JOIN arrayZip(arrayConcat(bounds, [inf]), arrayCumSum(counts)) AS bucket
-GROUP BY ${groupColumns}
-ORDER BY ${groupColumns}`;
+const SERVER = `span_kind = 'Server'
+    AND ${SPAN_STATS_FILTER}
+    AND ${SPAN_STATS_ROUTE_FILTER}`;
+const PRISMA = `span_name = 'prisma:client:operation'
+    AND ${SPAN_STATS_FILTER}`;
 
 export const PERFORMANCE_SQL = {
-  requestRateStat: `SELECT sum(Value) / greatest(dateDiff('second', $__fromTime, $__toTime), 1) AS requests_per_second
-FROM otel_metrics_sum
-WHERE $__timeFilter(TimeUnix)
-  AND ${SERVER_CALLS}
-  AND ${METRIC_FILTER}
-  AND ${METRIC_ROUTE_FILTER}`,
+  requestRateStat: `SELECT sum(calls) / greatest(dateDiff('second', $__fromTime, $__toTime), 1) AS requests_per_second
+FROM (${spanStatsOverRange(SERVER)})`,
 
-  errorRateStat: `SELECT if(sum(Value) = 0, 0, sumIf(Value, Attributes['status.code'] = '${SPAN_METRICS.errorStatus}') / sum(Value)) AS error_rate
-FROM otel_metrics_sum
-WHERE $__timeFilter(TimeUnix)
-  AND ${SERVER_CALLS}
-  AND ${METRIC_FILTER}
-  AND ${METRIC_ROUTE_FILTER}`,
+  errorRateStat: `SELECT if(sum(calls) = 0, 0, sum(errors) / sum(calls)) AS error_rate
+FROM (${spanStatsOverRange(SERVER)})`,
 
-  p95Stat: `SELECT quantile(0.95)(Duration) / 1e9 AS p95_seconds
-FROM otel_traces
-WHERE $__timeFilter(Timestamp)
-  AND SpanKind = 'Server'
-  AND ${OTEL_FILTER}
-  AND ${ROUTE_FILTER}`,
+  p95Stat: `SELECT ${DURATION_QUANTILES}[2] / 1e9 AS p95_seconds
+FROM (${spanStatsOverRange(SERVER)})`,
 
-  requestRate: `SELECT $__timeInterval(TimeUnix) AS time,
-  ${ROUTE_EXPR} AS route,
-  sum(Value) / $__interval_s AS requests_per_second
-FROM otel_metrics_sum
-WHERE $__timeFilter(TimeUnix)
-  AND ${SERVER_CALLS}
-  AND ${METRIC_FILTER}
-  AND ${METRIC_ROUTE_FILTER}
+  requestRate: `SELECT $__timeInterval(start) AS time,
+  if(route = '', '(no route)', route) AS route,
+  sum(calls) / $__interval_s AS requests_per_second
+FROM (${spanStatsByInterval(SERVER)})
 GROUP BY time, route
 ORDER BY time, route`,
 
-  errorRate: `SELECT $__timeInterval(TimeUnix) AS time,
-  ServiceName AS service,
-  sumIf(Value, Attributes['status.code'] = '${SPAN_METRICS.errorStatus}') / sum(Value) AS error_rate
-FROM otel_metrics_sum
-WHERE $__timeFilter(TimeUnix)
-  AND ${SERVER_CALLS}
-  AND ${METRIC_FILTER}
-  AND ${METRIC_ROUTE_FILTER}
+  errorRate: `SELECT $__timeInterval(start) AS time,
+  service,
+  sum(errors) / sum(calls) AS error_rate
+FROM (${spanStatsByInterval(SERVER)})
 GROUP BY time, service
 ORDER BY time, service`,
 
-  latencyPercentiles: quantilesFromBuckets(
-    'time',
-    `quantilePrometheusHistogram(0.5)(bucket.1, bucket.2) / 1000 AS p50,
-  quantilePrometheusHistogram(0.95)(bucket.1, bucket.2) / 1000 AS p95,
-  quantilePrometheusHistogram(0.99)(bucket.1, bucket.2) / 1000 AS p99`,
-  ),
+  latencyPercentiles: `SELECT $__timeInterval(start) AS time,
+  ${DURATION_QUANTILES}[1] / 1e9 AS p50,
+  ${DURATION_QUANTILES}[2] / 1e9 AS p95,
+  ${DURATION_QUANTILES}[3] / 1e9 AS p99
+FROM (${spanStatsByInterval(SERVER)})
+GROUP BY time
+ORDER BY time`,
 
-  p95ByRoute: quantilesFromBuckets('time, route', `quantilePrometheusHistogram(0.95)(bucket.1, bucket.2) / 1000 AS p95`),
+  p95ByRoute: `SELECT $__timeInterval(start) AS time,
+  if(route = '', '(no route)', route) AS route,
+  ${DURATION_QUANTILES}[2] / 1e9 AS p95
+FROM (${spanStatsByInterval(SERVER)})
+GROUP BY time, route
+ORDER BY time, route`,
 
-  routeLatencyTable: `SELECT SpanAttributes['http.route'] AS Route,
-  SpanAttributes['http.request.method'] AS Method,
-  count() AS Requests,
-  countIf(StatusCode = 'Error') / count() AS ErrorRate,
-  quantile(0.5)(Duration) / 1e6 AS p50_ms,
-  quantile(0.95)(Duration) / 1e6 AS p95_ms,
-  quantile(0.99)(Duration) / 1e6 AS p99_ms
-FROM otel_traces
-WHERE $__timeFilter(Timestamp)
-  AND SpanKind = 'Server'
-  AND SpanAttributes['http.route'] != ''
-  AND ${OTEL_FILTER}
-  AND ${ROUTE_FILTER}
+  routeLatencyTable: `SELECT route AS Route,
+  method AS Method,
+  sum(calls) AS Requests,
+  sum(errors) / sum(calls) AS ErrorRate,
+  ${DURATION_QUANTILES}[1] / 1e6 AS p50_ms,
+  ${DURATION_QUANTILES}[2] / 1e6 AS p95_ms,
+  ${DURATION_QUANTILES}[3] / 1e6 AS p99_ms
+FROM (${spanStatsOverRange(`${SERVER}
+    AND route != ''`)})
 GROUP BY Route, Method
 ORDER BY p95_ms DESC
 LIMIT 50`,
 
-  slowestOperations: `SELECT ServiceName AS Service,
-  SpanName AS Operation,
-  SpanKind AS Kind,
-  count() AS Calls,
-  quantile(0.95)(Duration) / 1e6 AS p95_ms,
-  max(Duration) / 1e6 AS max_ms,
-  argMax(TraceId, Duration) AS TraceId
-FROM otel_traces
-WHERE $__timeFilter(Timestamp)
-  AND ${OTEL_FILTER}
+  slowestOperations: `SELECT service AS Service,
+  span_name AS Operation,
+  span_kind AS Kind,
+  sum(calls) AS Calls,
+  ${DURATION_QUANTILES}[2] / 1e6 AS p95_ms,
+  max(duration_max) / 1e6 AS max_ms,
+  argMaxMerge(slowest_trace) AS TraceId
+FROM (${spanStatsOverRange(SPAN_STATS_FILTER)})
 GROUP BY Service, Operation, Kind
 ORDER BY p95_ms DESC
 LIMIT 20`,
 
-  dbTimeByPrismaOperation: `SELECT $__timeInterval(Timestamp) AS time,
-  if(SpanAttributes['name'] != '', SpanAttributes['name'], concat(SpanAttributes['model'], '.', SpanAttributes['method'])) AS operation,
-  sum(Duration) / 1e9 AS db_seconds
-FROM otel_traces
-WHERE $__timeFilter(Timestamp)
-  AND SpanName = 'prisma:client:operation'
-  AND ${OTEL_FILTER}
+  dbTimeByPrismaOperation: `SELECT $__timeInterval(start) AS time,
+  operation,
+  sum(duration_sum) / 1e9 AS db_seconds
+FROM (${spanStatsByInterval(PRISMA)})
 GROUP BY time, operation
 ORDER BY time, operation`,
 
-  prismaOperations: `SELECT if(SpanAttributes['name'] != '', SpanAttributes['name'], concat(SpanAttributes['model'], '.', SpanAttributes['method'])) AS Operation,
-  count() AS Calls,
-  sum(Duration) / 1e9 AS TotalSeconds,
-  quantile(0.95)(Duration) / 1e6 AS p95_ms,
-  countIf(StatusCode = 'Error') AS Errors
-FROM otel_traces
-WHERE $__timeFilter(Timestamp)
-  AND SpanName = 'prisma:client:operation'
-  AND ${OTEL_FILTER}
+  prismaOperations: `SELECT operation AS Operation,
+  sum(calls) AS Calls,
+  sum(duration_sum) / 1e9 AS TotalSeconds,
+  ${DURATION_QUANTILES}[2] / 1e6 AS p95_ms,
+  sum(errors) AS Errors
+FROM (${spanStatsOverRange(PRISMA)})
 GROUP BY Operation
 ORDER BY TotalSeconds DESC
 LIMIT 30`,

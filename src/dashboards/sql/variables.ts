@@ -1,4 +1,5 @@
 /** SQL of the dashboards' query variables (run by the plugin with the dashboard's time range). */
+import { spanStatsOverRange } from './span-stats.js';
 
 /**
  * Services and environments come from service_environments (clickhouse/021: one row per minute, source,
@@ -21,11 +22,8 @@ WHERE ${SEEN_IN_RANGE}
   AND environment != ''
 ORDER BY name`,
 
-  routes: `SELECT DISTINCT SpanAttributes['http.route'] AS route
-FROM otel_traces
-WHERE $__timeFilter(Timestamp)
-  AND SpanKind = 'Server'
-  AND SpanAttributes['http.route'] != ''
-  AND $__conditionalAll(ServiceName IN ($service), $service)
+  // Routes of server spans, from the span statistics (sql/span-stats.ts) rather than every span's attributes.
+  routes: `SELECT DISTINCT route
+FROM (${spanStatsOverRange(`span_kind = 'Server' AND route != '' AND $__conditionalAll(service IN ($service), $service)`)})
 ORDER BY route`,
 } as const;
