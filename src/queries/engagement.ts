@@ -1,5 +1,5 @@
 /** Active users (DAU/WAU/MAU) and sessions, from user_activities and sessions. */
-import { activityRows } from './activity.js';
+import { activeUserDays, dayRowsInRange } from './activity.js';
 import type { NamedQuery } from './query.js';
 
 export const activeUsers: NamedQuery = {
@@ -7,7 +7,7 @@ export const activeUsers: NamedQuery = {
   description: 'Per day in the range: distinct users active that day (dau), in the 7 days (wau) and 30 days (mau) ending that day',
   params: [],
   columns: ['time', 'dau', 'wau', 'mau'],
-  // Hours from user_activity_hours, edge hours from the events (activity.ts). One row per user with their active days, then one row per (user, reported day) the user counts for
+  // Active user days from user_activity_days (activity.ts). One row per user with their active days, then one row per (user, reported day) the user counts for
   // (a day of the range within 30 days after an active day): dau/wau/mau are plain counts of those rows,
   // no distinct counts over user ids.
   sql: `
@@ -17,8 +17,8 @@ SELECT
     countIf(arrayExists(active_day -> active_day > day - 7 AND active_day <= day, days)) AS wau,
     count() AS mau
 FROM (
-    SELECT groupUniqArray(toDate(t)) AS days
-    FROM (${activityRows({ from: '$__fromTime - INTERVAL 29 DAY', to: '$__toTime', where: "user_id != ''" })})
+    SELECT groupUniqArray(day) AS days
+    FROM (${activeUserDays({ from: '$__fromTime - INTERVAL 29 DAY', to: '$__toTime', where: "user_id != ''" })})
     GROUP BY user_id
 )
 ARRAY JOIN arrayFilter(
@@ -34,24 +34,17 @@ export const activeUsersSummary: NamedQuery = {
   description: 'Distinct users active in the last 1, 7 and 30 days before the end of the range',
   params: [],
   columns: ['dau', 'wau', 'mau'],
-  // Each user's last activity once (whole hours from user_activity_hours, edge hours from the events):
-  // a user is in the day or week if their last activity is.
+  // One row per active user and day (user_activity_days, activity.ts): a user is in the day, week or month
+  // if one of their day rows is in that range. The three ranges end at the range's end and start on
+  // another day, so day rows always tell.
   sql: `
 SELECT
-    countIf(last_active > $__toTime - INTERVAL 1 DAY) AS dau,
-    countIf(last_active > $__toTime - INTERVAL 7 DAY) AS wau,
-    count() AS mau
-FROM (
-    SELECT max(t) AS last_active
-    FROM (${activityRows({
-    from: '$__toTime - INTERVAL 30 DAY',
-    fromExclusive: true,
-    to: '$__toTime',
-    boundaries: ['$__toTime - INTERVAL 1 DAY', '$__toTime - INTERVAL 7 DAY'],
-    where: "user_id != ''",
-  })})
-    GROUP BY user_id
-)`,
+    uniqExactIf(user_id, ${dayRowsInRange({ from: '$__toTime - INTERVAL 1 DAY', fromExclusive: true, to: '$__toTime' })}) AS dau,
+    uniqExactIf(user_id, ${dayRowsInRange({ from: '$__toTime - INTERVAL 7 DAY', fromExclusive: true, to: '$__toTime' })}) AS wau,
+    uniqExact(user_id) AS mau
+FROM user_activity_days
+WHERE ${dayRowsInRange({ from: '$__toTime - INTERVAL 30 DAY', fromExclusive: true, to: '$__toTime' })}
+    AND user_id != ''`,
 };
 
 export const sessionStats: NamedQuery = {

@@ -1,5 +1,5 @@
 /** Feature adoption: share of active users who used each feature in the range. */
-import { activityRows } from './activity.js';
+import { activeUserDays } from './activity.js';
 import type { NamedQuery } from './query.js';
 
 export const featureAdoption: NamedQuery = {
@@ -9,7 +9,7 @@ export const featureAdoption: NamedQuery = {
   columns: ['feature', 'users', 'uses', 'active_users', 'adoption_rate', 'avg_duration_ms'],
   sql: `
 WITH (
-    SELECT uniqExact(user_id) FROM (${activityRows({ from: '$__fromTime', to: '$__toTime', where: "user_id != ''" })})
+    SELECT uniqExact(user_id) FROM (${activeUserDays({ from: '$__fromTime', to: '$__toTime', where: "user_id != ''" })})
 ) AS active
 SELECT
     feature_name AS feature,

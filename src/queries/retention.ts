@@ -2,7 +2,7 @@
  * Retention cohorts: users grouped by the period of their first activity in the range, and the share of
  * each cohort active again N periods after their own first day.
  */
-import { activityRows } from './activity.js';
+import { activeUserDays } from './activity.js';
 import type { NamedQuery } from './query.js';
 
 export const retentionCohorts: NamedQuery = {
@@ -13,7 +13,7 @@ export const retentionCohorts: NamedQuery = {
     { name: 'periods', type: 'UInt32', description: 'periods to report (period 0 is the first)', default: 8 },
   ],
   columns: ['cohort', 'period', 'cohort_users', 'retained_users', 'retention_rate'],
-  // One pass over the activity (whole hours from user_activity_hours, edge hours from the events, activity.ts): each user's active days as an array, so the first day, the cohort and the
+  // One pass over the activity (one row per active user and day from user_activity_days, activity.ts): each user's active days as an array, so the first day, the cohort and the
   // periods come from that array instead of joining the activity back to itself (three scans). Every user
   // is active in their period 0, so a cohort's size is its period-0 count.
   sql: `
@@ -31,10 +31,10 @@ FROM (
         first_value(retained_users) OVER (PARTITION BY cohort ORDER BY period) AS cohort_users
     FROM (
         SELECT
-            groupUniqArray(toDate(t)) AS days,
+            groupUniqArray(day) AS days,
             arrayMin(days) AS first_day,
             toDate($__fromTime) + intDiv(first_day - toDate($__fromTime), {period_days:UInt32}) * {period_days:UInt32} AS cohort
-        FROM (${activityRows({ from: '$__fromTime', to: '$__toTime', where: "user_id != ''" })})
+        FROM (${activeUserDays({ from: '$__fromTime', to: '$__toTime', where: "user_id != ''" })})
         GROUP BY user_id
     )
     ARRAY JOIN arrayDistinct(arrayMap(day -> intDiv(day - first_day, {period_days:UInt32}), days)) AS period

@@ -1,13 +1,20 @@
 /**
  * SQL of the User journeys panels that are not named queries (sql/named.ts has DAU/WAU, sessions, funnel,
  * paths, features, experiments, retention): activity over time, pages and segments, over the analytics tables
- * the views fill from events (user_activities, sessions: clickhouse/010, 014).
+ * the views fill from events (user_activities, sessions: clickhouse/010, 014) and their pre-aggregations
+ * (user_activity_days, activity_hour_sketches, org_session_days, page_view_hours: 025-028).
  */
 import { EVENT } from '../../semconv.js';
-import { activityRows } from '../../queries/activity.js';
+import { activeUserDays, activitySketches, orgSessionDays } from '../../queries/activity.js';
 
 /** The product funnel: sign in, connect an org, create a migration, run it. */
 export const FUNNEL_STEPS = [EVENT.login, EVENT.organisationConnected, EVENT.migrationCreated, EVENT.migrationExecuted] as const;
+
+/** Hourly sketches of the range (queries/activity.ts). */
+const SKETCHES = activitySketches({ from: '$__fromTime', to: '$__toTime' });
+
+/** Whole hours, or Grafana's interval when longer: the sketches are per hour. */
+const HOURLY = 'toStartOfInterval(hour, INTERVAL greatest($__interval_s, 3600) SECOND)';
 
 /** Sessions of the range (a session's rows may sit on its start day and the day before the range). */
 const SESSIONS = `SELECT session_id,
@@ -17,13 +24,13 @@ const SESSIONS = `SELECT session_id,
   GROUP BY session_id`;
 
 export const JOURNEYS_SQL = {
-  activeUsersOverTime: `SELECT $__timeInterval(created_at) AS time,
-  uniqExact(user_id) AS active_users,
-  uniqExact(session_id) AS active_sessions
-FROM user_activities
-WHERE $__timeFilter(created_at)
-  AND user_id != ''
+  // Sketches, not exact counts: no exact pre-aggregation avoids counting every (hour, user) pair.
+  activeUsersOverTime: `SELECT ${HOURLY} AS time,
+  uniqCombinedMerge(12)(users) AS active_users,
+  uniqCombinedMerge(12)(sessions) AS active_sessions
+FROM (${SKETCHES})
 GROUP BY time
+HAVING active_users > 0
 ORDER BY time`,
 
   sessionsOverTime: `SELECT $__timeInterval(started) AS time,
@@ -33,44 +40,63 @@ WHERE started >= $__fromTime AND started <= $__toTime
 GROUP BY time
 ORDER BY time`,
 
+  // Views per hour and page with a sketch of the viewers (page_view_hours, clickhouse/028), the hours
+  // holding a bound of the range from the events: views exact, users approximate.
   topPages: `SELECT url_path AS Path,
-  count() AS Views,
-  uniqExact(user_id) AS Users
-FROM user_activities
-WHERE $__timeFilter(created_at)
-  AND action = '${EVENT.pageView}'
-  AND url_path != ''
+  sum(views) AS Views,
+  uniqCombinedMerge(12)(users) AS Users
+FROM (
+  SELECT url_path, views, users
+  FROM page_view_hours
+  WHERE hour > toStartOfHour($__fromTime) AND hour < toStartOfHour($__toTime)
+  UNION ALL
+  SELECT url_path, count() AS views, uniqCombinedState(12)(user_id) AS users
+  FROM user_activities
+  WHERE $__timeFilter(created_at)
+    AND action = '${EVENT.pageView}'
+    AND url_path != ''
+    AND (created_at < toStartOfHour($__fromTime) + INTERVAL 1 HOUR OR created_at >= toStartOfHour($__toTime))
+  GROUP BY url_path
+)
 GROUP BY Path
-ORDER BY Views DESC
+ORDER BY Views DESC, Path
 LIMIT 20`,
 
-  activeUsersByUserType: `SELECT $__timeInterval(created_at) AS time,
+  activeUsersByUserType: `SELECT ${HOURLY} AS time,
   if(user_type = '', 'unknown', user_type) AS user_type,
-  uniqExact(user_id) AS active_users
-FROM user_activities
-WHERE $__timeFilter(created_at)
-  AND user_id != ''
+  uniqCombinedMerge(12)(users) AS active_users
+FROM (${SKETCHES})
 GROUP BY time, user_type
+HAVING active_users > 0
 ORDER BY time, user_type`,
 
-  activeUsersByOrgType: `SELECT $__timeInterval(created_at) AS time,
+  activeUsersByOrgType: `SELECT ${HOURLY} AS time,
   if(org_type = '', 'unknown', org_type) AS org_type,
-  uniqExact(user_id) AS active_users
-FROM user_activities
-WHERE $__timeFilter(created_at)
-  AND user_id != ''
+  uniqCombinedMerge(12)(users) AS active_users
+FROM (${SKETCHES})
 GROUP BY time, org_type
+HAVING active_users > 0
 ORDER BY time, org_type`,
 
-  // Whole hours from user_activity_hours, edge hours from the events (queries/activity.ts).
-  organisations: `SELECT org_id AS Organisation,
-  any(org_type) AS OrgType,
-  uniqExact(user_id) AS Users,
-  uniqExact(session_id) AS Sessions,
-  sum(migrations_created) AS MigrationsCreated,
-  sum(migrations_executed) AS MigrationsExecuted
-FROM (${activityRows({ from: '$__fromTime', to: '$__toTime', where: "org_id != ''" })})
-GROUP BY Organisation
+  // Users and sessions from the day tables (one row per user or session and day, exact to the second:
+  // queries/activity.ts), migrations from their own events (the table's key starts with the action).
+  organisations: `SELECT Organisation, OrgType, Users, Sessions, MigrationsCreated, MigrationsExecuted
+FROM (
+  SELECT org_id AS Organisation, any(org_type) AS OrgType, uniqExact(user_id) AS Users
+  FROM (${activeUserDays({ from: '$__fromTime', to: '$__toTime', where: "org_id != ''" })})
+  GROUP BY org_id
+) AS users
+LEFT JOIN (
+  SELECT org_id, uniqExact(session_id) AS Sessions
+  FROM (${orgSessionDays({ from: '$__fromTime', to: '$__toTime', where: "org_id != ''" })})
+  GROUP BY org_id
+) AS sessions ON sessions.org_id = users.Organisation
+LEFT JOIN (
+  SELECT org_id, countIf(action = '${EVENT.migrationCreated}') AS MigrationsCreated, countIf(action = '${EVENT.migrationExecuted}') AS MigrationsExecuted
+  FROM user_activities
+  WHERE $__timeFilter(created_at) AND action IN ('${EVENT.migrationCreated}', '${EVENT.migrationExecuted}') AND org_id != ''
+  GROUP BY org_id
+) AS migrations ON migrations.org_id = users.Organisation
 ORDER BY Users DESC, Organisation
 LIMIT 50`,
 
