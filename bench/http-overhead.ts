@@ -4,13 +4,14 @@
  * dist/src/register.js server.js`, default settings, exporting OTLP to a local sink and Sentry events to
  * another). autocannon loads GET /projects (Prisma: findMany with includes plus a groupBy) on one variant at
  * a time, alternating A B A B so drift in the machine's load hits both alike; response times are pooled per
- * variant across rounds.
+ * variant across rounds. Besides throughput, the CPU time each service process used per request: on a machine
+ * shared with other work it moves far less than throughput, which also counts the time spent waiting.
  */
 import type { Benchmark } from './benchmark.js';
 import { load, type LoadResult } from './load.js';
 import { createThrowawayDatabase, serverVersion } from './postgres.js';
 import { goals } from './report.js';
-import { seedProjects, startService, type ServiceProcess } from './service.js';
+import { cpuTimeMs, seedProjects, startService, type ServiceProcess } from './service.js';
 import { startSink, type Sink } from './sinks.js';
 import { percentile, round } from './stats.js';
 
@@ -25,11 +26,25 @@ interface Pooled {
   non2xx: number;
   errors: number;
   perRound: number[];
+  /** CPU time of the service process during the rounds, ms (user, system). */
+  cpuUser: number;
+  cpuSystem: number;
 }
 
-const empty = (): Pooled => ({ requests: 0, seconds: 0, latencies: [], non2xx: 0, errors: 0, perRound: [] });
+const empty = (): Pooled => ({ requests: 0, seconds: 0, latencies: [], non2xx: 0, errors: 0, perRound: [], cpuUser: 0, cpuSystem: 0 });
 
-function add(pool: Pooled, r: LoadResult): void {
+/** Runs one round on a service, with the CPU time its process used meanwhile. */
+async function measuredLoad(service: ServiceProcess, seconds: number): Promise<{ result: LoadResult; cpu: { user: number; system: number } }> {
+  const before = cpuTimeMs(service.pid);
+  const result = await load({ url: `${service.url}${ROUTE}`, seconds, connections: CONNECTIONS });
+  const after = cpuTimeMs(service.pid);
+  if (!before || !after) throw new Error(`${service.label}: process gone during the round`);
+  return { result, cpu: { user: after.user - before.user, system: after.system - before.system } };
+}
+
+function add(pool: Pooled, r: LoadResult, cpu: { user: number; system: number }): void {
+  pool.cpuUser += cpu.user;
+  pool.cpuSystem += cpu.system;
   pool.requests += r.requests;
   pool.seconds += r.seconds;
   for (const l of r.latencies) pool.latencies.push(l);
@@ -83,9 +98,10 @@ export const httpOverhead: Benchmark = {
       ]);
       for (let round = 0; round < rounds; round++) {
         for (const s of [bare, observed]) {
-          const r = await load({ url: `${s.url}${ROUTE}`, seconds: roundSeconds, connections: CONNECTIONS });
-          add(pools.get(s)!, r);
-          log(`http: round ${round + 1}/${rounds} ${s.label}: ${Math.round(r.requests / r.seconds)} req/s`);
+          const { result: r, cpu } = await measuredLoad(s, roundSeconds);
+          add(pools.get(s)!, r, cpu);
+          const usPerRequest = ((cpu.user + cpu.system) * 1000) / Math.max(1, r.requests);
+          log(`http: round ${round + 1}/${rounds} ${s.label}: ${Math.round(r.requests / r.seconds)} req/s, ${Math.round(usPerRequest)} µs CPU/request`);
         }
       }
       // Let the batch span processor's 5 s schedule export what the last round produced.
@@ -97,6 +113,8 @@ export const httpOverhead: Benchmark = {
       const a = pools.get(bare)!;
       const b = pools.get(observed)!;
       const rps = (p: Pooled) => p.requests / p.seconds;
+      const cpuPerRequest = (p: Pooled) => ((p.cpuUser + p.cpuSystem) * 1000) / p.requests;
+      const userPerRequest = (p: Pooled) => (p.cpuUser * 1000) / p.requests;
       const figures = [
         {
           name: `throughput, GET ${ROUTE}`,
@@ -115,13 +133,15 @@ export const httpOverhead: Benchmark = {
           baselineName: 'without the layer',
           goal: goals.max('ratio', 1.05, 'increase <= 5% (ratio <= 1.05)'),
         },
+        { name: 'CPU time per request (service process)', value: cpuPerRequest(b), unit: 'µs', baseline: cpuPerRequest(a), baselineName: 'without the layer' },
       ];
       const notes = [
         `GET ${ROUTE} listing ${PROJECTS} projects (Prisma findMany with two includes, plus a groupBy) on ${await serverVersion()}; autocannon, ${CONNECTIONS} connections, from the bench process.`,
         `Warm-up ${warmSeconds} s per variant, then ${rounds} rounds of ${roundSeconds} s, variants alternating (A B A B); percentiles over all response times of a variant (${a.latencies.length.toLocaleString('en-US')} without, ${b.latencies.length.toLocaleString('en-US')} with).`,
         `Throughput per round, without: ${a.perRound.join(', ')} req/s; with: ${b.perRound.join(', ')} req/s.`,
+        `CPU time of the service process per request (user + system, /proc/<pid>/stat over the rounds): without ${Math.round(cpuPerRequest(a))} µs (user ${Math.round(userPerRequest(a))}), with ${Math.round(cpuPerRequest(b))} µs (user ${Math.round(userPerRequest(b))}); the layer adds ${Math.round(cpuPerRequest(b) - cpuPerRequest(a))} µs per request.`,
         `p50/p90/p99/max without: ${[50, 90, 99, 100].map((p) => round(percentile(a.latencies, p), 2)).join(' / ')} ms; with: ${[50, 90, 99, 100].map((p) => round(percentile(b.latencies, p), 2)).join(' / ')} ms.`,
-        `With the layer: default settings (all auto-instrumentations, batch span processor 5 s / 512, metrics every 60 s), OTLP/HTTP to a local sink that answers 200 and discards; during the measurement it received ${traceRequests} trace requests (${(traceBytes / 1024 / 1024).toFixed(1)} MB), ${sink.total('/v1/metrics')} metric and ${sink.total('/v1/logs')} log requests, and ${sink.total('/api/')} Sentry requests.`,
+        `With the layer: default settings (all default auto-instrumentations, no prisma:client:db_query spans, routine pg-pool.connect spans not exported, no pg db.client.* metrics, no Sentry request sessions; batch span processor 5 s / 512, metrics every 60 s), OTLP/HTTP to a local sink that answers 200 and discards; during the measurement it received ${traceRequests} trace requests (${(traceBytes / 1024 / 1024).toFixed(1)} MB), ${sink.total('/v1/metrics')} metric and ${sink.total('/v1/logs')} log requests, and ${sink.total('/api/')} Sentry requests.`,
         `Spans per GET ${ROUTE} request with the layer: ${spans.perRequest.toFixed(1)} (${spans.byScope}).`,
         `Non-2xx responses: ${a.non2xx} without, ${b.non2xx} with; socket errors/timeouts: ${a.errors} without, ${b.errors} with.`,
         'Two cores shared by the service, PostgreSQL and autocannon: exporting competes with serving for CPU here, which a dedicated collector host would not.',

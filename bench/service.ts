@@ -92,6 +92,20 @@ export function rssBytes(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU time a process has used so far, user and system, in ms (Linux /proc/<pid>/stat utime and stime, in
+ * USER_HZ = 100 ticks per second); undefined once it is gone. On a machine shared with other work this
+ * varies far less than throughput does: it counts what the process did, not how long it waited.
+ */
+export function cpuTimeMs(pid: number): { user: number; system: number } | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Samples a process's RSS every `everyMs` until stopped; returns the samples in bytes. */
 export function sampleRss(pid: number, everyMs = 200): { stop(): number[] } {
   const samples: number[] = [];

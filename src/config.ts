@@ -66,9 +66,22 @@ export interface Config {
   metricIntervalMs: number;
   /** Instrumentation short names (e.g. "http", "pg", "fs"); see src/sdk/instrumentations.ts. */
   instrumentations: { enabled: string[] | undefined; disabled: string[] };
+  /**
+   * Telemetry that costs every request and that no dashboard reads: off (or trimmed) by default, for apps
+   * that want it (src/sdk/instrumentations.ts, src/sdk/span-filter.ts).
+   */
+  detail: {
+    /** Prisma's prisma:client:db_query spans; the pg instrumentation's pg.query span carries the same query. */
+    prismaQuerySpans: boolean;
+    /** pg-pool.connect spans that succeeded faster than this (and opened no connection) are not exported; 0 keeps all. */
+    pgConnectSpanMinMs: number;
+    /** The pg instrumentation's db.client.operation.duration and db.client.connection.* metrics. */
+    dbClientMetrics: boolean;
+  };
   shutdownTimeoutMs: number;
 
-  sentry: { dsn: string | undefined; debug: boolean };
+  /** sessions: release-health sessions of incoming requests (httpIntegration's sessions option). */
+  sentry: { dsn: string | undefined; debug: boolean; sessions: boolean };
 
   store: {
     /** Set: a ClickHouse server through @clickhouse/client. Unset: embedded chDB under dataDir. */
@@ -160,6 +173,7 @@ function parse<T>(env: Env, variable: string, schema: z.ZodType<T>, accepts: str
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
 const httpUrl = z.url({ protocol: /^https?$/ });
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -291,8 +305,17 @@ export function loadConfig(env: Env = process.env): Config {
       enabled: env.OTEL_NODE_ENABLED_INSTRUMENTATIONS?.trim() ? list(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS) : undefined,
       disabled: list(env.OTEL_NODE_DISABLED_INSTRUMENTATIONS),
     },
+    detail: {
+      prismaQuerySpans: parse(env, 'TC9_PRISMA_QUERY_SPANS', bool, 'true or false', false),
+      pgConnectSpanMinMs: parse(env, 'TC9_PG_CONNECT_SPAN_MIN_MS', nonNegativeInt, 'a non-negative integer (milliseconds)', 10),
+      dbClientMetrics: parse(env, 'TC9_DB_CLIENT_METRICS', bool, 'true or false', false),
+    },
     shutdownTimeoutMs: parse(env, 'TC9_SHUTDOWN_TIMEOUT_MS', positiveInt, 'a positive integer (milliseconds)', 5_000),
-    sentry: { dsn: sentryDsn(env), debug: parse(env, 'SENTRY_DEBUG', bool, 'true or false', false) },
+    sentry: {
+      dsn: sentryDsn(env),
+      debug: parse(env, 'SENTRY_DEBUG', bool, 'true or false', false),
+      sessions: parse(env, 'TC9_SENTRY_SESSIONS', bool, 'true or false', false),
+    },
     store: {
       clickhouseUrl,
       username: env.CLICKHOUSE_USER?.trim() || 'default',

@@ -34,11 +34,29 @@ describe('defaults', () => {
   it('is enabled, quiet, without Sentry, with no instrumentation overrides', () => {
     expect(config.disabled).toBe(false);
     expect(config.logLevel).toBe('warn');
-    expect(config.sentry).toEqual({ dsn: undefined, debug: false });
+    expect(config.sentry).toEqual({ dsn: undefined, debug: false, sessions: false });
     expect(config.instrumentations).toEqual({ enabled: undefined, disabled: [] });
     expect(config.serviceName).toBe('unknown_service:node');
     expect(config.environment).toBe('development');
     expect(config.release).toBe('unknown_service:node@0.0.0');
+  });
+
+  it('leaves out per-request detail no dashboard reads: Prisma query spans, routine pool waits, pg metrics, Sentry sessions', () => {
+    expect(config.detail).toEqual({ prismaQuerySpans: false, pgConnectSpanMinMs: 10, dbClientMetrics: false });
+  });
+});
+
+describe('per-request detail', () => {
+  it('turns each part back on', () => {
+    const config = loadConfig({
+      TC9_PRISMA_QUERY_SPANS: 'true',
+      TC9_PG_CONNECT_SPAN_MIN_MS: '0',
+      TC9_DB_CLIENT_METRICS: '1',
+      TC9_SENTRY_SESSIONS: 'true',
+    });
+    expect(config.detail).toEqual({ prismaQuerySpans: true, pgConnectSpanMinMs: 0, dbClientMetrics: true });
+    expect(config.sentry.sessions).toBe(true);
+    expect(loadConfig({ TC9_PG_CONNECT_SPAN_MIN_MS: '250' }).detail.pgConnectSpanMinMs).toBe(250);
   });
 });
 
@@ -117,6 +135,9 @@ describe('invalid values', () => {
     ['TC9_EXPORTER', 'kafka', 'one of otlp, store, none'],
     ['SENTRY_DSN', 'https://sentry.io/42', 'a Sentry DSN'],
     ['TC9_SHUTDOWN_TIMEOUT_MS', '0', 'a positive integer'],
+    ['TC9_PG_CONNECT_SPAN_MIN_MS', '-1', 'a non-negative integer'],
+    ['TC9_PRISMA_QUERY_SPANS', 'yes', 'true or false'],
+    ['TC9_SENTRY_SESSIONS', 'on', 'true or false'],
   ])('%s=%s names the variable, the value and what it accepts', (variable, value, accepts) => {
     const error = errorFor({ [variable]: value });
     expect(error.variable).toBe(variable);

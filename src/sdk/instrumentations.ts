@@ -4,6 +4,7 @@
  * @opentelemetry/instrumentation-<name> that auto-instrumentations-node bundles), plus "fastify"
  * (@fastify/otel) and "prisma" (@prisma/instrumentation).
  */
+import { createNoopMeter, type MeterProvider } from '@opentelemetry/api';
 import { getNodeAutoInstrumentations, type InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
@@ -70,11 +71,18 @@ const EXTRA = ['fastify', 'prisma'] as const;
 
 /** Prisma's in-process steps around each query: two or three spans per operation that no panel reads. */
 const PRISMA_INTERNAL_SPANS = ['prisma:client:serialize', 'prisma:client:compile'];
+/**
+ * One per SQL statement, beside the pg instrumentation's pg.query span of the same statement (same SQL, fewer
+ * attributes). Ignored, it is not created at all, so pg.query becomes the child of prisma:client:operation.
+ */
+const PRISMA_QUERY_SPAN = 'prisma:client:db_query';
+
+const NO_METRICS: MeterProvider = { getMeter: () => createNoopMeter() };
 
 export const INSTRUMENTATION_NAMES: readonly string[] = [...Object.keys(AUTO), ...EXTRA].sort();
 
 /** Whether each instrumentation runs, after the enabled (replaces the defaults) and disabled lists. */
-export function selectInstrumentations({ enabled, disabled }: Config['instrumentations']): (name: string) => boolean {
+export function selectInstrumentations({ enabled, disabled }: Pick<Config['instrumentations'], 'enabled' | 'disabled'>): (name: string) => boolean {
   check('OTEL_NODE_ENABLED_INSTRUMENTATIONS', enabled ?? []);
   check('OTEL_NODE_DISABLED_INSTRUMENTATIONS', disabled);
   const byDefault = (name: string) => (AUTO as Record<string, string>)[name] !== 'off';
@@ -108,14 +116,30 @@ export function createInstrumentations(config: Config): Instrumentation[] {
   };
   // Per request, the route handler span only (the server span gets http.route either way): a span per
   // middleware and router layer was a third of all spans and of the cost, and no panel reads them.
-  // pg-pool.connect / pg.connect spans stay: a refused connection fails only them (Prisma's spans keep
-  // an OK status), and the database connection errors alert counts them.
+  // pg-pool.connect / pg.connect spans are still made: a refused connection fails only them (Prisma's spans
+  // keep an OK status), and the database connection errors alert counts them. The routine, fast and
+  // successful ones stay out of the export (src/sdk/span-filter.ts, TC9_PG_CONNECT_SPAN_MIN_MS).
   auto['@opentelemetry/instrumentation-express'] = { enabled: isOn('express'), ignoreLayersType: ['middleware', 'router'] };
   // Explicit `enabled` for every name also keeps the bundle from reading OTEL_NODE_*_INSTRUMENTATIONS itself.
   const list: Instrumentation[] = getNodeAutoInstrumentations(auto as InstrumentationConfigMap);
+  if (!config.detail.dbClientMetrics) {
+    // Pool gauges updated on every acquire and release plus a histogram per query (about 30 measurements
+    // per request of the reference service), read by no dashboard: the span metrics cover query latency.
+    const pg = list.find((i) => i.instrumentationName === '@opentelemetry/instrumentation-pg');
+    if (pg) keepMetricsOff(pg);
+  }
   // The two below are built against other @opentelemetry/instrumentation versions (0.222, 0.207); the
   // runtime contract (enable/disable/set*Provider) is the same, only the declared types differ.
   if (isOn('fastify')) list.push(new FastifyOtelInstrumentation({ registerOnInitialization: true }) as unknown as Instrumentation);
-  if (isOn('prisma')) list.push(new PrismaInstrumentation({ ignoreSpanTypes: PRISMA_INTERNAL_SPANS }) as unknown as Instrumentation);
+  if (isOn('prisma')) {
+    const ignoreSpanTypes = config.detail.prismaQuerySpans ? PRISMA_INTERNAL_SPANS : [...PRISMA_INTERNAL_SPANS, PRISMA_QUERY_SPAN];
+    list.push(new PrismaInstrumentation({ ignoreSpanTypes }) as unknown as Instrumentation);
+  }
   return list;
+}
+
+/** The instrumentation records its metrics on a no-op meter, also after the SDK hands it the real provider. */
+function keepMetricsOff(instrumentation: Instrumentation): void {
+  instrumentation.setMeterProvider(NO_METRICS);
+  instrumentation.setMeterProvider = () => {};
 }

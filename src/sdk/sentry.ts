@@ -41,7 +41,9 @@ export function initSentry(config: Config, options: SentryOptions = {}): Sentry.
       Sentry.openTelemetryIntegration(),
       // Breadcrumbs and request isolation only: OTel makes the spans and injects traceparent.
       // Our own exports to the collector are not the app's requests: no breadcrumbs for them.
-      Sentry.httpIntegration({ spans: false, tracePropagation: false, ignoreOutgoingRequests: isTelemetryUrl }),
+      // Release-health sessions (a session per request, aggregated per minute) only when asked for
+      // (TC9_SENTRY_SESSIONS): per-request work that error tracking does not need.
+      Sentry.httpIntegration({ spans: false, tracePropagation: false, sessions: config.sentry.sessions, ignoreOutgoingRequests: isTelemetryUrl }),
       Sentry.nativeNodeFetchIntegration({ spans: false, tracePropagation: false, ignoreOutgoingRequests: isTelemetryUrl }),
       // Without OnUnhandledRejection, Node raises an unhandled rejection as an uncaught exception,
       // which OnUncaughtException captures before the process exits as it would have.

@@ -22,6 +22,7 @@ import { createExporters, type Exporters } from './exporters.js';
 import { createInstrumentations } from './instrumentations.js';
 import { createResource, RESOURCE_DETECTORS } from './resource.js';
 import { createSampler } from './sampler.js';
+import { PoolConnectSpanFilter } from './span-filter.js';
 import { createSpoolingLogExporter } from './spool/index.js';
 import { closeSentry, initSentry } from './sentry.js';
 import { installShutdownHooks, withTimeout, type Outcome } from './shutdown.js';
@@ -150,7 +151,9 @@ function createPipeline(config: Config, exporters: Exporters, options: StartOpti
   if (exporters.spans) {
     const { maxQueueSize, maxExportBatchSize, scheduledDelayMs } = config.batch.spans;
     const exporter = reportingSpanExporter(exporters.spans, new ExportFailureReporter(target('traces')));
-    spanProcessors.push(new BatchSpanProcessor({ exporter, maxQueueSize, maxExportBatchSize, scheduledDelayMillis: scheduledDelayMs }));
+    const batching = new BatchSpanProcessor({ exporter, maxQueueSize, maxExportBatchSize, scheduledDelayMillis: scheduledDelayMs });
+    const minMs = config.detail.pgConnectSpanMinMs;
+    spanProcessors.push(minMs > 0 ? new PoolConnectSpanFilter(batching, minMs) : batching);
   }
 
   const logRecordProcessors: LogRecordProcessor[] = [new BaggageLogRecordProcessor(), ...(options.logRecordProcessors ?? [])];

@@ -64,11 +64,18 @@ it('traces a request through Express, Prisma and pg in one trace', async () => {
   expect(ancestors(operation)).toContain(server.spanId);
   expect(ancestors(insert!)).toContain(operation.spanId);
   // Default span layout: the route handler, not a span per middleware (nor router's duplicates of
-  // them), and no Prisma serialise/compile steps.
+  // them), no Prisma serialise/compile steps, and no prisma:client:db_query beside pg's span of the same
+  // query: the pg span hangs straight under the Prisma operation.
   const noise = trace.filter(
-    (s) => s.scope.name === '@opentelemetry/instrumentation-router' || s.name.startsWith('middleware - ') || /^prisma:client:(serialize|compile)$/.test(s.name),
+    (s) =>
+      s.scope.name === '@opentelemetry/instrumentation-router' ||
+      s.name.startsWith('middleware - ') ||
+      /^prisma:client:(serialize|compile|db_query)$/.test(s.name),
   );
   expect(noise.map((s) => s.name)).toEqual([]);
+  expect(byId.get(insert!.parentSpanId ?? '')?.name).toBe('prisma:client:operation');
+  // Whatever was left out, every exported span but the root still has its parent in the trace.
+  for (const s of trace) if (s !== server) expect(byId.has(s.parentSpanId ?? '')).toBe(true);
   expect(trace.some((s) => s.scope.name === '@opentelemetry/instrumentation-express' && s.attributes['http.route'] === '/organisations')).toBe(true);
 });
 

@@ -1,7 +1,8 @@
 /**
  * Sentry next to OpenTelemetry: an error thrown in an Express route reaches Sentry carrying that
  * request's OTel trace id, scrubbed; check-ins carry the trace too; Sentry sends no transactions or
- * spans, and its own envelope requests are not traced.
+ * spans, and its own envelope requests are not traced. Release-health request sessions only with
+ * TC9_SENTRY_SESSIONS=true.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/postgres.js';
@@ -74,6 +75,8 @@ it('sends no Sentry transactions or spans, and does not trace its own envelope r
   expect(sentry.envelopes.length).toBeGreaterThan(0);
   expect(sentry.items('transaction')).toEqual([]);
   expect(sentry.items('span')).toEqual([]);
+  // No request sessions by default (TC9_SENTRY_SESSIONS); with them, SIGTERM's flush would have sent their aggregate.
+  expect(sentry.items('sessions')).toEqual([]);
   const httpClients = otlp.spans.filter((s) => s.kind === 'CLIENT' && s.attributes['http.request.method']);
   expect(httpClients.length).toBeGreaterThan(0);
   const sentryPort = Number(new URL(sentry.dsn).port);
@@ -82,4 +85,21 @@ it('sends no Sentry transactions or spans, and does not trace its own envelope r
   // No breadcrumbs for our own exports to the collector either.
   expect(JSON.stringify(sentry.items('event'))).not.toContain('/v1/metrics');
   expect(app.stderr()).not.toMatch(/unhandled/i);
+});
+
+it('sends release-health request sessions with TC9_SENTRY_SESSIONS=true', async () => {
+  const own = await startSentryReceiver();
+  const withSessions = await startApp(`${FIXTURES}express-pg/app.mjs`, {
+    env: { ...otlp.env, DATABASE_URL: db.url, SENTRY_DSN: own.dsn, TC9_INDEX: INDEX, SENTRY_RELEASE: 'fixture@1.2.3', TC9_SENTRY_SESSIONS: 'true' },
+  });
+  try {
+    expect((await fetch(`${withSessions.url}/users/7`)).status).toBe(200);
+    withSessions.process.kill('SIGTERM');
+    await withSessions.exited;
+    const aggregates = own.items('sessions').flatMap((i) => (i.payload as { aggregates: { exited: number }[] }).aggregates);
+    expect(aggregates.reduce((n, a) => n + a.exited, 0)).toBeGreaterThanOrEqual(1);
+  } finally {
+    await withSessions.stop();
+    await own.close();
+  }
 });

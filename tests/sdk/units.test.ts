@@ -1,13 +1,13 @@
 /** The small parts: failure reporting, instrumentation selection, the Sentry event scrubber. */
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { AggregationTemporality, InstrumentType, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, InstrumentType, MeterProvider, MetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Event } from '@sentry/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config.js';
+import { ConfigError, loadConfig, type Env } from '../../src/config.js';
 import { ExportFailureReporter, reportingMetricExporter, reportingSpanExporter } from '../../src/sdk/export-failures.js';
-import { INSTRUMENTATION_NAMES, selectInstrumentations, sentryEnvelopeMatcher } from '../../src/sdk/instrumentations.js';
+import { createInstrumentations, INSTRUMENTATION_NAMES, selectInstrumentations, sentryEnvelopeMatcher } from '../../src/sdk/instrumentations.js';
 import { scrubEvent, scrubText } from '../../src/sdk/scrub.js';
 
 describe('export failure reporting', () => {
@@ -91,6 +91,43 @@ describe('instrumentation selection', () => {
       /invalid OTEL_NODE_ENABLED_INSTRUMENTATIONS="http,htpp".*unknown: htpp.*known: .*express/,
     );
     expect(INSTRUMENTATION_NAMES).toEqual(expect.arrayContaining(['http', 'pg', 'prisma', 'fastify', 'runtime-node', 'fs']));
+  });
+});
+
+describe('per-request detail of the pg and Prisma instrumentations', () => {
+  class ManualReader extends MetricReader {
+    protected override async onShutdown(): Promise<void> {}
+    protected override async onForceFlush(): Promise<void> {}
+  }
+
+  /** The pg and Prisma instrumentations as start() builds them, disabled again right after (they patch module loading). */
+  function build(env: Env) {
+    const list = createInstrumentations(loadConfig({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'pg,prisma', ...env }));
+    for (const i of list) i.disable();
+    const named = (name: string) => list.find((i) => i.instrumentationName === name)!;
+    return { pg: named('@opentelemetry/instrumentation-pg'), prisma: named('@prisma/instrumentation') };
+  }
+
+  it('builds Prisma without its db_query spans (pg.query has the same SQL) unless TC9_PRISMA_QUERY_SPANS=true', () => {
+    const ignored = (env: Env) => (build(env).prisma.getConfig() as { ignoreSpanTypes?: string[] }).ignoreSpanTypes;
+    expect(ignored({})).toEqual(['prisma:client:serialize', 'prisma:client:compile', 'prisma:client:db_query']);
+    expect(ignored({ TC9_PRISMA_QUERY_SPANS: 'true' })).toEqual(['prisma:client:serialize', 'prisma:client:compile']);
+  });
+
+  it("keeps pg's db.client.* metrics off the SDK's meter provider unless TC9_DB_CLIENT_METRICS=true", async () => {
+    const recorded = async (env: Env) => {
+      const reader = new ManualReader();
+      const provider = new MeterProvider({ readers: [reader] });
+      const { pg } = build(env);
+      // What NodeSDK does with every instrumentation at start.
+      pg.setMeterProvider(provider);
+      pg.meter.createCounter('probe').add(1);
+      const { resourceMetrics } = await reader.collect();
+      await provider.shutdown();
+      return resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name));
+    };
+    expect(await recorded({})).toEqual([]);
+    expect(await recorded({ TC9_DB_CLIENT_METRICS: 'true' })).toEqual(['probe']);
   });
 
   it("recognises Sentry's envelope requests for its DSN host only", () => {
