@@ -127,13 +127,17 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   const stored = total - warm;
 
-  // Baseline: the same rows, inserted straight into the store in the writer's batch size.
+  // Baseline: the same rows, inserted straight into the store the way the batch writer hands them over
+  // (serialised beforehand, resource and scope columns shared), in inserts of 10,000 and of 50,000 rows.
   const rows = await store.query<Record<string, unknown>>(`SELECT * FROM otel_logs WHERE ServiceName = '${SERVICE}' LIMIT ${Math.min(rawSample, stored)}`);
+  const sharedNames = ['ServiceName', 'ResourceSchemaUrl', 'ResourceAttributes', 'ScopeSchemaUrl', 'ScopeName', 'ScopeVersion', 'ScopeAttributes'];
+  const shared = Object.fromEntries(sharedNames.map((name) => [name, rows[0]?.[name]]));
+  const lines = rows.map((row) => `${JSON.stringify(Object.fromEntries(Object.entries(row).filter(([name]) => !sharedNames.includes(name))))}\n`);
   const rawInsert = async (database: string, batch: number) => {
     const raw = new ChdbStore({ dataDir: config.store.dataDir, database });
     await migrate(raw, { retention: config.store.retention });
     const rawStarted = performance.now();
-    for (let i = 0; i < rows.length; i += batch) await raw.insert('otel_logs', rows.slice(i, i + batch));
+    for (let i = 0; i < lines.length; i += batch) await raw.insertJson('otel_logs', lines.slice(i, i + batch).join(''), shared);
     const ms = performance.now() - rawStarted;
     await raw.close();
     return { rows: rows.length, ms, eventsPerSecond: rows.length / (ms / 1000) };

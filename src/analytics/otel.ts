@@ -8,7 +8,7 @@
  * The metrics API has no proxy provider: a meter taken before the SDK registers its MeterProvider stays a
  * no-op forever. So instruments are created per MeterProvider, on first use after it is registered.
  */
-import { logs, metrics, trace, type Logger, type Meter, type MeterProvider, type Tracer } from '@opentelemetry/api';
+import { logs, metrics, trace, type Logger, type LoggerProvider, type Meter, type MeterProvider, type Tracer } from '@opentelemetry/api';
 import { SCHEMA_VERSION, SCOPE_NAME } from '../semconv.js';
 
 const SCOPE_VERSION = String(SCHEMA_VERSION);
@@ -17,8 +17,13 @@ export function getTracer(): Tracer {
   return trace.getTracer(SCOPE_NAME, SCOPE_VERSION);
 }
 
+/** The logger of the registered provider, kept: getLogger() builds a scope key and looks it up on every call (a µs per event). */
+let cachedLogger: { provider: LoggerProvider; logger: Logger } | undefined;
+
 export function getLogger(): Logger {
-  return logs.getLogger(SCOPE_NAME, SCOPE_VERSION);
+  const provider = logs.getLoggerProvider();
+  if (cachedLogger?.provider !== provider) cachedLogger = { provider, logger: provider.getLogger(SCOPE_NAME, SCOPE_VERSION) };
+  return cachedLogger.logger;
 }
 
 /**

@@ -93,7 +93,11 @@ export function toLogRecord(event: ValidEvent, eventId: string = randomUUID()): 
     put(attributes, attribute, props[property]);
     delete props[property];
   }
-  for (const [key, value] of Object.entries(props)) put(attributes, ATTR.propPrefix + key, typeof value === 'string' ? value : text(value));
+  for (const key in props) {
+    const value = props[key];
+    // An undefined property is absent (JSON.stringify has no text for it).
+    if (value !== undefined) put(attributes, ATTR.propPrefix + key, typeof value === 'string' ? value : text(value));
+  }
 
   return {
     eventName: event.name,

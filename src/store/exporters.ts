@@ -16,7 +16,7 @@ import type { Config } from '../config.js';
 import { ExportFailureReporter } from '../sdk/export-failures.js';
 import { createStore } from './create-store.js';
 import { migrate } from './migrate.js';
-import { logRow } from './rows/logs.js';
+import { logOwnColumns, logSharedColumns, type LogOwnColumns, type LogSharedColumns } from './rows/logs.js';
 import { metricRows } from './rows/metrics.js';
 import { traceRow } from './rows/spans.js';
 import type { Store } from './store.js';
@@ -47,6 +47,18 @@ function convert<T>(rows: () => T, callback: (result: ExportResult) => void): T 
     callback({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
     return undefined;
   }
+}
+
+/** A batch's rows by their resource and scope (one group in a process with one logger provider). */
+function logRowGroups(items: ReadableLogRecord[]): Map<Readonly<LogSharedColumns>, LogOwnColumns[]> {
+  const groups = new Map<Readonly<LogSharedColumns>, LogOwnColumns[]>();
+  for (const item of items) {
+    const shared = logSharedColumns(item);
+    let rows = groups.get(shared);
+    if (!rows) groups.set(shared, (rows = []));
+    rows.push(logOwnColumns(item));
+  }
+  return groups;
 }
 
 export async function createStoreExporters(config: Config, writerOptions: BatchWriterOptions = {}): Promise<StoreExporters> {
@@ -85,8 +97,11 @@ export async function createStoreExporters(config: Config, writerOptions: BatchW
 
   const logs: LogRecordExporter = {
     export(items: ReadableLogRecord[], callback) {
-      const rows = convert(() => items.map(logRow), callback);
-      if (rows) done(callback, writer.write('otel_logs', rows), `${rows.length} log records`);
+      const groups = convert(() => logRowGroups(items), callback);
+      if (!groups) return;
+      let accepted = true;
+      for (const [shared, rows] of groups) accepted = writer.write('otel_logs', rows, shared) && accepted;
+      done(callback, accepted, `${items.length} log records`);
     },
     forceFlush: () => writer.flush(),
     shutdown: release,

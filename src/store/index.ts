@@ -1,5 +1,5 @@
 /** The ClickHouse store: backends, schema migration, embedded exporters, GDPR, users. */
-export { StoreError, type QueryParams, type Store, type StoreKind } from './store.js';
+export { StoreError, type QueryParams, type SharedColumns, type Store, type StoreKind } from './store.js';
 export { createStore } from './create-store.js';
 export { ChdbStore, type ChdbStoreOptions } from './chdb-store.js';
 export { ClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.js';

@@ -22,3 +22,25 @@ export function quoteString(value: string): string {
     .replace(/\0/g, '\\0');
   return `'${escaped}'`;
 }
+
+/**
+ * A value as a ClickHouse literal: strings quoted, finite numbers, booleans as 1/0, arrays as [..], plain
+ * objects as map(key, value, ...). For values the engine must see as constants: a bound query parameter
+ * is not folded into one (an insert with a Map parameter in its SELECT took 3x the CPU of the literal).
+ */
+export function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return quoteString(value);
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`tc9-observability: no SQL literal for ${value}`);
+    return String(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(sqlLiteral).join(', ')}]`;
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return `map(${Object.entries(value)
+      .map(([k, v]) => `${quoteString(k)}, ${sqlLiteral(v)}`)
+      .join(', ')})`;
+  }
+  throw new Error(`tc9-observability: no SQL literal for a ${typeof value}`);
+}

@@ -8,6 +8,9 @@
 
 export type QueryParams = Record<string, unknown>;
 
+/** Column name to the value it has in every row of an insert. */
+export type SharedColumns = Readonly<Record<string, unknown>>;
+
 export type StoreKind = 'clickhouse' | 'chdb';
 
 export interface Store {
@@ -24,8 +27,12 @@ export interface Store {
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Inserts rows (objects keyed by column name; Nested sub-columns as `Parent.Child` arrays). */
   insert(table: string, rows: readonly object[]): Promise<void>;
-  /** Inserts rows already serialised as JSONEachRow (one object per line); saves a second serialisation. */
-  insertJson?(table: string, json: string): Promise<void>;
+  /**
+   * Inserts rows already serialised as JSONEachRow (one object per line; `json` may come in chunks of whole
+   * lines, as UTF-8); saves a second serialisation. `shared`: columns with one value for every row, left out of the
+   * lines. Columns neither in a line nor shared get their type's default ('' , 0, {}).
+   */
+  insertJson?(table: string, json: string | readonly Uint8Array[], shared?: SharedColumns): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -7,12 +7,22 @@
  * Rows are serialised to JSON once, on write: that text is both the byte count and, for stores that take
  * JSONEachRow text (insertJson, the embedded chDB store), the payload, so an insert needs no second pass
  * over the rows, and the event loop pays for serialisation in exporter-sized slices instead of one long
- * stall per batch (10,000 rows took hundreds of ms on the main thread).
+ * stall per batch. Each write() becomes one UTF-8 chunk (not one string per row), held outside the JS heap.
+ *
+ * Columns every row of a write has in common (a log record's resource and scope: ~1 KB of the ~1.5 KB of
+ * an event's row) can be passed apart as `shared`: they are kept once per batch and written by the store
+ * once per insert, instead of being serialised, parsed and materialised per row.
+ *
+ * One insert runs at a time. While it runs, rows keep collecting, and the next insert takes all of them:
+ * under load the inserts grow (a ClickHouse insert costs much less per row in batches of 50,000 than of
+ * 10,000: fewer parts, fewer merges, fewer view runs), when idle they stay small and prompt.
  */
-import type { Store } from './store.js';
+import type { SharedColumns, Store } from './store.js';
 
 export interface BatchWriterOptions {
+  /** Rows of one table that start an insert without waiting for the interval (default 20,000). */
   maxRows?: number;
+  /** Bound on buffered plus in-flight row text (default 64 MB: room for the rows arriving while a large insert runs). */
   maxBytes?: number;
   flushIntervalMs?: number;
   /** Told about each failed insert (the rows are lost). */
@@ -31,8 +41,12 @@ export interface WriterStats {
 }
 
 interface Pending {
-  /** The rows as JSON lines when the store takes JSONEachRow text, else the row objects. */
-  rows: Array<string | object>;
+  table: string;
+  shared: SharedColumns | undefined;
+  /** JSONEachRow chunks, UTF-8 (each whole lines ending in '\n'), when the store takes them, else row objects. */
+  chunks: Buffer[];
+  rows: object[];
+  count: number;
   bytes: number;
 }
 
@@ -41,36 +55,47 @@ export class BatchWriter {
   readonly #maxRows: number;
   readonly #maxBytes: number;
   readonly #onError: NonNullable<BatchWriterOptions['onError']>;
-  readonly #pending = new Map<string, Pending>();
+  /** Per table, per shared-columns object (identity: the row converters hand out one object per resource and scope). */
+  #pending = new Map<string, Map<SharedColumns | undefined, Pending>>();
   readonly #timer: NodeJS.Timeout;
   #inFlight: Promise<void> = Promise.resolve();
+  /** The insert queued behind the running one; it takes whatever is pending when it starts. */
+  #queued: Promise<void> | undefined;
   #bytes = 0;
   #closed = false;
   readonly #stats = { written: 0, dropped: 0, failed: 0 };
 
   constructor(store: Store, options: BatchWriterOptions = {}) {
     this.#store = store;
-    this.#maxRows = options.maxRows ?? 10_000;
-    this.#maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+    this.#maxRows = options.maxRows ?? 20_000;
+    this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.#onError = options.onError ?? (() => {});
     this.#timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1_000);
     this.#timer.unref();
   }
 
-  /** Queues rows; returns false (and counts them as dropped) when they do not fit. Never throws. */
-  write(table: string, rows: readonly object[]): boolean {
+  /**
+   * Queues rows; returns false (and counts them as dropped) when they do not fit. Never throws.
+   * `shared`: columns with the same value in every row of `rows` (pass the same object again for the same values).
+   */
+  write(table: string, rows: readonly object[], shared?: SharedColumns): boolean {
     if (rows.length === 0) return true;
     if (this.#closed || this.#bytes >= this.#maxBytes) {
       this.#stats.dropped += rows.length;
       return false;
     }
-    const lines: string[] = [];
+    const json = this.#store.insertJson !== undefined;
+    let chunk: Buffer | undefined;
     let bytes = 0;
     try {
-      for (const row of rows) {
-        const line = JSON.stringify(row);
-        lines.push(line);
-        bytes += line.length + 1;
+      if (json) {
+        let text = '';
+        for (const row of rows) text += `${JSON.stringify(row)}\n`;
+        // Bytes outside the JS heap: the buffered rows cost the collector nothing, and the store writes them as they are.
+        chunk = Buffer.from(text);
+        bytes = chunk.length;
+      } else {
+        for (const row of rows) bytes += JSON.stringify(row).length + 1;
       }
     } catch {
       // A row that cannot be serialised (e.g. a BigInt or a cycle) loses its batch, not the app.
@@ -81,40 +106,51 @@ export class BatchWriter {
       this.#stats.dropped += rows.length;
       return false;
     }
-    let pending = this.#pending.get(table);
-    if (!pending) this.#pending.set(table, (pending = { rows: [], bytes: 0 }));
-    for (const row of this.#store.insertJson ? lines : rows) pending.rows.push(row);
+    let byShared = this.#pending.get(table);
+    if (!byShared) this.#pending.set(table, (byShared = new Map()));
+    let pending = byShared.get(shared);
+    if (!pending) byShared.set(shared, (pending = { table, shared, chunks: [], rows: [], count: 0, bytes: 0 }));
+    if (chunk) pending.chunks.push(chunk);
+    else for (const row of rows) pending.rows.push(shared ? { ...shared, ...row } : row);
+    pending.count += rows.length;
     pending.bytes += bytes;
     this.#bytes += bytes;
-    if (pending.rows.length >= this.#maxRows) void this.flush();
+    if (pending.count >= this.#maxRows) void this.flush();
     return true;
   }
 
   /** Writes everything queued so far; resolves when those rows are inserted (or counted as failed). */
   flush(): Promise<void> {
-    const batches = [...this.#pending.entries()];
-    this.#pending.clear();
-    if (batches.length === 0) return this.#inFlight;
     // Inserts run one after another: the store sees one writer, and flush order is write order.
-    this.#inFlight = this.#inFlight.then(async () => {
-      for (const [table, batch] of batches) {
+    this.#queued ??= this.#inFlight.then(() => {
+      this.#queued = undefined;
+      return this.#insertPending();
+    });
+    this.#inFlight = this.#queued;
+    return this.#queued;
+  }
+
+  async #insertPending(): Promise<void> {
+    const tables = this.#pending;
+    this.#pending = new Map();
+    for (const byShared of tables.values()) {
+      for (const batch of byShared.values()) {
         try {
-          await this.#insert(table, batch.rows);
-          this.#stats.written += batch.rows.length;
+          await this.#insert(batch);
+          this.#stats.written += batch.count;
         } catch (err) {
-          this.#stats.failed += batch.rows.length;
-          this.#onError(err, table, batch.rows.length);
+          this.#stats.failed += batch.count;
+          this.#onError(err, batch.table, batch.count);
         } finally {
           this.#bytes -= batch.bytes;
         }
       }
-    });
-    return this.#inFlight;
+    }
   }
 
-  #insert(table: string, rows: Array<string | object>): Promise<void> {
-    if (this.#store.insertJson) return this.#store.insertJson(table, rows.join('\n'));
-    return this.#store.insert(table, rows as object[]);
+  #insert(batch: Pending): Promise<void> {
+    if (this.#store.insertJson) return this.#store.insertJson(batch.table, batch.chunks, batch.shared);
+    return this.#store.insert(batch.table, batch.rows);
   }
 
   /** Flushes, then refuses further rows. */
@@ -126,7 +162,7 @@ export class BatchWriter {
 
   stats(): WriterStats {
     let bufferedRows = 0;
-    for (const p of this.#pending.values()) bufferedRows += p.rows.length;
+    for (const byShared of this.#pending.values()) for (const p of byShared.values()) bufferedRows += p.count;
     return { ...this.#stats, bufferedRows, bufferedBytes: this.#bytes };
   }
 }

@@ -8,7 +8,10 @@ describe('BatchWriter on chDB', () => {
 
   beforeAll(async () => {
     t = await createTestStore({ migrate: false });
-    for (const name of ['a', 'b', 'c', 'd']) await t.store.command(`CREATE TABLE ${name} (x UInt32, s String) ENGINE = MergeTree ORDER BY x`);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await t.store.command(`CREATE TABLE ${name} (x UInt32, s String) ENGINE = MergeTree ORDER BY x`);
+    await t.store.command(
+      'CREATE TABLE shared_cols (x UInt32, service LowCardinality(String), attrs Map(LowCardinality(String), String), tags Map(LowCardinality(String), String), n UInt8) ENGINE = MergeTree ORDER BY x',
+    );
   });
   afterAll(async () => t?.drop());
 
@@ -66,5 +69,47 @@ describe('BatchWriter on chDB', () => {
     expect(await count('d')).toBe(2);
     expect(writer.write('d', [{ x: 3, s: '' }])).toBe(false);
     expect(writer.stats().dropped).toBe(1);
+  });
+
+  it('writes shared columns into every row of the write, values verbatim', async () => {
+    const writer = new BatchWriter(t.store, { flushIntervalMs: 3_600_000 });
+    const hostile = "it's a \\ back'slash\n-- DROP TABLE a; ${x} {p:String}";
+    const one = { service: 'shop', attrs: { 'service.name': 'shop', note: hostile } };
+    const other = { service: 'billing', attrs: {} };
+    expect(writer.write('shared_cols', [{ x: 1, tags: { a: '1' } }, { x: 2, n: 7 }], one)).toBe(true);
+    expect(writer.write('shared_cols', [{ x: 3 }], other)).toBe(true);
+    expect(writer.write('shared_cols', [{ x: 4 }], one)).toBe(true);
+    await writer.close();
+    const rows = await t.store.query('SELECT x, service, attrs, tags, n FROM shared_cols ORDER BY x');
+    expect(rows).toEqual([
+      { x: 1, service: 'shop', attrs: one.attrs, tags: { a: '1' }, n: 0 },
+      { x: 2, service: 'shop', attrs: one.attrs, tags: {}, n: 7 },
+      { x: 3, service: 'billing', attrs: {}, tags: {}, n: 0 },
+      { x: 4, service: 'shop', attrs: one.attrs, tags: {}, n: 0 },
+    ]);
+  });
+
+  it('collects the rows that arrive during an insert into one next insert', async () => {
+    const inserts: number[] = [];
+    let release!: () => void;
+    const firstInsertHeld = new Promise<void>((resolve) => (release = resolve));
+    const insertJson = t.store.insertJson!.bind(t.store);
+    const counting = Object.assign(Object.create(t.store) as typeof t.store, {
+      insertJson: async (table: string, json: string | readonly Uint8Array[], shared?: Record<string, unknown>) => {
+        inserts.push((typeof json === 'string' ? json : Buffer.concat(json).toString()).split('\n').filter(Boolean).length);
+        if (inserts.length === 1) await firstInsertHeld;
+        return insertJson(table, json, shared);
+      },
+    });
+    const writer = new BatchWriter(counting, { maxRows: 2, flushIntervalMs: 3_600_000 });
+    writer.write('e', [{ x: 0, s: '' }, { x: 1, s: '' }]);
+    await vi.waitFor(() => expect(inserts).toEqual([2]));
+    // Each of these reaches maxRows while the first insert runs: they wait, then go as one.
+    for (let i = 1; i < 4; i++) writer.write('e', [{ x: 2 * i, s: '' }, { x: 2 * i + 1, s: '' }]);
+    release();
+    await writer.flush();
+    expect(inserts).toEqual([2, 6]);
+    expect(await count('e')).toBe(8);
+    await writer.close();
   });
 });

@@ -27,8 +27,10 @@ export function valueString(value: AnyValue | unknown): string {
 export function attributeMap(attributes: Attributes | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!attributes) return out;
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value !== undefined) out[key] = valueString(value);
+  // for-in over the record's own plain object: no entry arrays per attribute (this runs for every event).
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value !== undefined && Object.hasOwn(attributes, key)) out[key] = typeof value === 'string' ? value : valueString(value);
   }
   return out;
 }
