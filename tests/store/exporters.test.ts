@@ -179,7 +179,7 @@ describe('store exporters with the real OTel SDK', () => {
     const [gauge] = await reader.query<Record<string, unknown>>("SELECT Value, Attributes FROM otel_metrics_gauge WHERE MetricName = 'shop.temperature'");
     expect(gauge).toEqual({ Value: 21.5, Attributes: { room: 'x' } });
     const [hist] = await reader.query<Record<string, unknown>>(
-      "SELECT Count, Sum, BucketCounts, ExplicitBounds, Min, Max, AggregationTemporality, TimeUnix > StartTimeUnix AS ordered FROM otel_metrics_histogram WHERE MetricName = 'shop.latency'",
+      "SELECT Count, Sum, BucketCounts, ExplicitBounds, Min, Max, AggregationTemporality, TimeUnix >= StartTimeUnix AS ordered FROM otel_metrics_histogram WHERE MetricName = 'shop.latency'",
     );
     expect(hist).toMatchObject({ Count: 4, BucketCounts: [1, 2, 0, 1], ExplicitBounds: [0.1, 0.5, 1], Min: 0.05, Max: 2, AggregationTemporality: 1, ordered: 1 });
     expect(hist?.Sum).toBeCloseTo(2.55, 10);
