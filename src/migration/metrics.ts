@@ -25,15 +25,22 @@ export class RecordTotals {
         valueType: ValueType.INT,
       })
       .addCallback((result) => {
-        for (const { attributes, value } of this.totals.values()) result.observe(value, attributes);
+        for (const { attributes, value } of this.totals.values()) if (value > 0) result.observe(value, attributes);
       });
   }
 
-  /** Adds `n` records under `attributes`; `key` names the attribute set (the caller builds it once). */
-  add(key: string, n: number, attributes: Attributes): void {
-    const total = this.totals.get(key);
-    if (total !== undefined) total.value += n;
-    else this.totals.set(key, { attributes, value: n });
+  /**
+   * The running total of one attribute set (`key` names it; the caller builds it once): a phase keeps the
+   * cell and adds to it at each checkpoint. Totals still at zero are not reported, so a phase without
+   * failures adds no failed series.
+   */
+  total(key: string, attributes: Attributes): { value: number } {
+    let total = this.totals.get(key);
+    if (total === undefined) {
+      total = { attributes, value: 0 };
+      this.totals.set(key, total);
+    }
+    return total;
   }
 }
 

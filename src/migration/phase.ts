@@ -47,9 +47,12 @@ export class MigrationPhase {
   private lastTally = { count: 0 };
   private readonly processedAttributes: Attributes;
   private readonly failedAttributes: Attributes;
-  /** Names of the two attribute sets, for the records totals. */
-  private readonly processedKey: string;
-  private readonly failedKey: string;
+  /**
+   * The records totals this phase adds to, taken from the meter provider current when it starts (as a
+   * tracer is): a checkpoint is then two additions.
+   */
+  private readonly processedTotal: { value: number };
+  private readonly failedTotal: { value: number };
   private outcomeValue: PhaseOutcome | undefined;
 
   constructor(
@@ -61,8 +64,9 @@ export class MigrationPhase {
     this.processedAttributes = { ...common, [ATTR.outcome]: 'processed' };
     this.failedAttributes = { ...common, [ATTR.outcome]: 'failed' };
     const key = JSON.stringify([name, host.template ?? null]);
-    this.processedKey = `${key}processed`;
-    this.failedKey = `${key}failed`;
+    const totals = migrationInstruments().records;
+    this.processedTotal = totals.total(`${key}processed`, this.processedAttributes);
+    this.failedTotal = totals.total(`${key}failed`, this.failedAttributes);
     this.untilCheckpoint = host.batchSize;
     this.span = getTracer().startSpan(
       SPAN.migrationPhasePrefix + name,
@@ -176,9 +180,8 @@ export class MigrationPhase {
   /** Flushes pending counts to the records counter; the run then decides whether progress is due. */
   checkpoint(): void {
     this.untilCheckpoint = this.host.batchSize;
-    const m = migrationInstruments();
-    if (this.pendingProcessed > 0) m.records.add(this.processedKey, this.pendingProcessed, this.processedAttributes);
-    if (this.pendingFailed > 0) m.records.add(this.failedKey, this.pendingFailed, this.failedAttributes);
+    this.processedTotal.value += this.pendingProcessed;
+    this.failedTotal.value += this.pendingFailed;
     this.processedCount += this.pendingProcessed;
     this.failedCount += this.pendingFailed;
     this.pendingProcessed = 0;
