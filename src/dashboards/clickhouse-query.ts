@@ -4,7 +4,7 @@
  * saves it; queryType is never set (the plugin would treat the target as a v3 query and migrate it).
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import { CLICKHOUSE_DATASOURCE, CLICKHOUSE_PLUGIN_VERSION } from './datasource.js';
+import { CLICKHOUSE_DATASOURCE, CLICKHOUSE_PLUGIN_VERSION, DASHBOARD_DATASOURCE } from './datasource.js';
 
 /** How the plugin turns the result into frames. */
 export enum ClickHouseFormat {
@@ -57,4 +57,16 @@ export class ClickHouseQueryBuilder implements cog.Builder<cog.Dataquery> {
 
 export function clickhouseQuery(sql: string, format: ClickHouseFormat, refId = 'A'): ClickHouseQueryBuilder {
   return new ClickHouseQueryBuilder(sql).format(format).refId(refId);
+}
+
+/** A target on the "-- Dashboard --" datasource: the result of the panel with id `panelId`, as that panel's query returns it. */
+export function dashboardQuery(panelId: number): cog.Builder<cog.Dataquery> {
+  return {
+    build: () => ({
+      refId: 'A',
+      datasource: { ...DASHBOARD_DATASOURCE },
+      panelId,
+      _implementsDataqueryVariant() {},
+    }),
+  };
 }

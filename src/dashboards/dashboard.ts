@@ -46,9 +46,17 @@ export function buildDashboard(spec: DashboardSpec): Dashboard {
     );
   for (const variable of spec.variables) dashboard.withVariable(variable);
   let id = 1;
+  const idOf = new Map<string, number>();
   for (const row of spec.rows) {
     dashboard.withRow(new RowBuilder(row.title).id(id++));
-    for (const panel of row.panels) dashboard.withPanel(buildPanel(panel, id++));
+    for (const panel of row.panels) {
+      const sourceId = panel.sameDataAs === undefined ? undefined : idOf.get(panel.sameDataAs);
+      if (panel.sameDataAs !== undefined && sourceId === undefined) {
+        throw new Error(`tc9-observability: panel "${panel.title}" shows the result of "${panel.sameDataAs}", which is not an earlier panel with SQL`);
+      }
+      if (panel.sql !== undefined) idOf.set(panel.title, id);
+      dashboard.withPanel(buildPanel(panel, id++, sourceId));
+    }
   }
   return dashboard.build();
 }

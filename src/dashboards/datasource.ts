@@ -11,3 +11,12 @@ export const CLICKHOUSE_DATASOURCE: Required<Pick<DataSourceRef, 'type' | 'uid'>
   type: CLICKHOUSE_PLUGIN_ID,
   uid: CLICKHOUSE_DATASOURCE_UID,
 };
+
+/**
+ * Grafana's built-in "-- Dashboard --" datasource: a panel on it shows another panel's query result, so two
+ * views of one result cost one query.
+ */
+export const DASHBOARD_DATASOURCE: Required<Pick<DataSourceRef, 'type' | 'uid'>> = {
+  type: 'datasource',
+  uid: '-- Dashboard --',
+};

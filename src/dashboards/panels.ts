@@ -18,8 +18,8 @@ import { ThresholdsConfigBuilder, ThresholdsMode, type Panel } from '@grafana/gr
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { ClickHouseFormat, clickhouseQuery } from './clickhouse-query.js';
-import { CLICKHOUSE_DATASOURCE } from './datasource.js';
+import { ClickHouseFormat, clickhouseQuery, dashboardQuery } from './clickhouse-query.js';
+import { CLICKHOUSE_DATASOURCE, DASHBOARD_DATASOURCE } from './datasource.js';
 import { VARIABLE } from './variables.js';
 
 export type PanelKind = 'timeseries' | 'bars' | 'stat' | 'table' | 'barchart';
@@ -29,7 +29,13 @@ export interface PanelSpec {
   /** What the panel shows and where its data comes from (shown as the panel's info tooltip). */
   description: string;
   kind: PanelKind;
-  sql: string;
+  /** The panel's query; or sameDataAs. */
+  sql?: string;
+  /**
+   * Title of an earlier panel of the dashboard whose result this panel shows (Grafana's "-- Dashboard --"
+   * datasource) instead of running the same query again.
+   */
+  sameDataAs?: string;
   unit?: string;
   /** Grid width (of 24) and height. */
   width?: number;
@@ -98,7 +104,11 @@ function barchartPanel(spec: PanelSpec): barchart.PanelBuilder {
   return panel.legend(new VizLegendOptionsBuilder().showLegend(false).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom).calcs([]));
 }
 
-export function buildPanel(spec: PanelSpec, id: number): cog.Builder<Panel> {
+/** sourceId: the id of the panel named by spec.sameDataAs. */
+export function buildPanel(spec: PanelSpec, id: number, sourceId?: number): cog.Builder<Panel> {
+  if ((spec.sql === undefined) === (sourceId === undefined)) {
+    throw new Error(`tc9-observability: panel "${spec.title}" needs either its SQL or the panel whose result it shows`);
+  }
   let panel: AnyPanelBuilder;
   switch (spec.kind) {
     case 'timeseries':
@@ -119,8 +129,8 @@ export function buildPanel(spec: PanelSpec, id: number): cog.Builder<Panel> {
     .id(id)
     .title(spec.title)
     .description(spec.description)
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(clickhouseQuery(spec.sql, formatOf(spec.kind)))
+    .datasource(sourceId === undefined ? CLICKHOUSE_DATASOURCE : DASHBOARD_DATASOURCE)
+    .withTarget(sourceId === undefined ? clickhouseQuery(spec.sql!, formatOf(spec.kind)) : dashboardQuery(sourceId))
     .span(spec.width ?? 12)
     .height(spec.height ?? 8);
   if (spec.fields) panel.withTransformation({ id: 'filterFieldsByName', options: { include: { names: spec.fields } } });

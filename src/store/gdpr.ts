@@ -24,6 +24,7 @@ export const USER_DATA: ReadonlyArray<{ table: string; where: string }> = [
   { table: 'user_activity_hours', where: 'user_id = {user:String}' },
   { table: 'user_activity_days', where: 'user_id = {user:String}' },
   { table: 'org_session_days', where: 'user_id = {user:String}' },
+  { table: 'session_paths', where: 'user_id = {user:String}' },
   { table: 'application_errors', where: 'user_id = {user:String}' },
   { table: 'feature_usage', where: 'user_id = {user:String}' },
   { table: 'performance_metrics', where: 'user_id = {user:String}' },

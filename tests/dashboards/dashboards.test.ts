@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CLICKHOUSE_DATASOURCE, CLICKHOUSE_PLUGIN_VERSION } from '../../src/dashboards/datasource.js';
+import { CLICKHOUSE_DATASOURCE, CLICKHOUSE_PLUGIN_VERSION, DASHBOARD_DATASOURCE } from '../../src/dashboards/datasource.js';
 import { DASHBOARD_DIR, renderGrafanaFiles } from '../../src/dashboards/render.js';
 import type { TestStore } from '../helpers/chdb.js';
 import { ALL, expandPanelSql, type TemplateVariable } from '../helpers/grafana.js';
@@ -25,6 +25,12 @@ interface Target {
   rawSql: string;
   queryType?: string;
 }
+/** A target on Grafana's "-- Dashboard --" datasource: another panel's result. */
+interface SharedTarget {
+  refId: string;
+  datasource: { type: string; uid: string };
+  panelId: number;
+}
 interface Override {
   matcher: { id: string; options: string };
   properties: Array<{ id: string; value: unknown }>;
@@ -33,7 +39,7 @@ interface PanelJson {
   id: number;
   type: string;
   title: string;
-  targets?: Target[];
+  targets?: Array<Target | SharedTarget>;
   datasource?: { type: string; uid: string };
   fieldConfig?: { overrides?: Override[] };
   options?: { xField?: string };
@@ -60,6 +66,10 @@ const generated = renderGrafanaFiles();
 const dashboardPaths = [...generated.keys()].filter((p) => p.startsWith(`${DASHBOARD_DIR}/`));
 const dashboards = dashboardPaths.map((p) => JSON.parse(read(p)) as DashboardJson);
 const panelsOf = (d: DashboardJson) => d.panels.filter((p) => p.type !== 'row');
+const isShared = (panel: PanelJson) => panel.datasource?.uid === DASHBOARD_DATASOURCE.uid;
+/** The panel whose ClickHouse query gives this panel its data: itself, or the one a shared-result panel names. */
+const queryPanelOf = (d: DashboardJson, panel: PanelJson) =>
+  isShared(panel) ? d.panels.find((p) => p.id === (panel.targets?.[0] as SharedTarget).panelId) : panel;
 
 const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 const RANGE = { from: new Date(NOW - 6 * 3_600_000), to: new Date(NOW), intervalMs: 60_000 };
@@ -90,6 +100,16 @@ describe.each(dashboards.map((d) => [d.title, d] as const))('dashboard %s', (_ti
     expect(provisionedUid).toEqual({ ...provisionedUid, uid: CLICKHOUSE_DATASOURCE.uid, type: CLICKHOUSE_DATASOURCE.type });
     for (const panel of panelsOf(dashboard)) {
       expect(panel.targets, panel.title).toHaveLength(1);
+      if (isShared(panel)) {
+        // Another panel's result, as Grafana stores it: that panel must be on the dashboard and run a query itself.
+        const shared = panel.targets?.[0] as SharedTarget;
+        expect(Object.keys(shared).sort(), panel.title).toEqual(['datasource', 'panelId', 'refId']);
+        expect(shared).toMatchObject({ refId: 'A', datasource: DASHBOARD_DATASOURCE });
+        expect(panel.datasource).toEqual(DASHBOARD_DATASOURCE);
+        const source = queryPanelOf(dashboard, panel);
+        expect(source?.datasource, `${panel.title} shows the result of panel ${shared.panelId}`).toEqual(CLICKHOUSE_DATASOURCE);
+        continue;
+      }
       const target = panel.targets?.[0] as Target;
       expect(Object.keys(target).sort(), panel.title).toEqual(['datasource', 'editorType', 'format', 'pluginVersion', 'rawSql', 'refId']);
       expect(target).toMatchObject({ refId: 'A', editorType: 'sql', pluginVersion: CLICKHOUSE_PLUGIN_VERSION, datasource: CLICKHOUSE_DATASOURCE });
@@ -149,7 +169,8 @@ describe('dashboard SQL on the seeded scenario', () => {
       const variables = await variablesFor(dashboard, selection);
       const problems: string[] = [];
       for (const panel of panelsOf(dashboard)) {
-        const target = panel.targets?.[0] as Target;
+        // A shared-result panel gets its source panel's frames: that query's result must fit this panel too.
+        const target = queryPanelOf(dashboard, panel)?.targets?.[0] as Target;
         let result;
         try {
           result = await runSql(t.store, expandPanelSql(target.rawSql, { ...RANGE, variables }));

@@ -27,8 +27,8 @@ export const journeysDashboard = () =>
         title: 'Funnel and paths',
         panels: [
           { title: 'Migration funnel', kind: 'barchart', sql: NAMED.funnel, xField: 'event', fields: ['event', 'users'], description: 'Users reaching each step in order within 24 h: login, organisation connected, migration created, migration executed (named query funnel).' },
-          { title: 'Funnel drop-off', kind: 'table', sql: NAMED.funnel, description: 'Conversion from the first step, drop-off from the previous one.', columnUnits: { conversion: 'percentunit', drop_off_rate: 'percentunit' } },
-          { title: 'Top paths', kind: 'table', sql: NAMED.topPaths, description: 'Most frequent next steps within sessions (named query top_paths).', columnUnits: { share: 'percentunit' } },
+          { title: 'Funnel drop-off', kind: 'table', sameDataAs: 'Migration funnel', description: 'Conversion from the first step, drop-off from the previous one (the Migration funnel query, run once for both panels).', columnUnits: { conversion: 'percentunit', drop_off_rate: 'percentunit' } },
+          { title: 'Top paths', kind: 'table', sql: NAMED.topPaths, description: 'Most frequent next steps within sessions (named query top_paths). Exact up to 200,000 session-days in the range; above, estimated from a hash sample of about that many sessions (whole sessions, counts scaled up, shares from the sample).', columnUnits: { share: 'percentunit' } },
           { title: 'Top pages', kind: 'table', sql: SQL.topPages, description: 'page.view events per path; Users estimated from hourly sketches (uniqCombined, about 1.6% standard error).' },
         ],
       },

@@ -9,6 +9,8 @@ import { findQuery, grafanaSql } from '../../queries/index.js';
 import { FUNNEL_STEPS } from './journeys.js';
 
 const ALL = "''";
+/** Session-days of a range above which the Top paths panel reads a hash sample of the sessions (its description says so). */
+const TOP_PATHS_SAMPLE_ABOVE = 200_000;
 const stringArray = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 export const NAMED_SQL = {
@@ -17,7 +19,7 @@ export const NAMED_SQL = {
   sessionStats: grafanaSql(findQuery('session_stats')),
   featureAdoption: grafanaSql(findQuery('feature_adoption')),
   funnel: grafanaSql(findQuery('funnel'), { steps: `[${stringArray(FUNNEL_STEPS)}]`, window_s: '86400' }),
-  topPaths: grafanaSql(findQuery('top_paths'), { from_step: ALL, limit: '25' }),
+  topPaths: grafanaSql(findQuery('top_paths'), { from_step: ALL, limit: '25', sample_above: String(TOP_PATHS_SAMPLE_ABOVE) }),
   retentionCohorts: grafanaSql(findQuery('retention_cohorts'), { period_days: '1', periods: '7' }),
   experimentConversion: grafanaSql(findQuery('experiment_conversion'), { conversion_event: `'${EVENT.migrationExecuted}'` }),
   migrationThroughput: grafanaSql(findQuery('migration_throughput'), { template: ALL }),
