@@ -21,7 +21,6 @@ export const USER_DATA: ReadonlyArray<{ table: string; where: string }> = [
   { table: 'otel_metrics_exponential_histogram', where: "Attributes['user.id'] = {user:String}" },
   { table: 'otel_metrics_summary', where: "Attributes['user.id'] = {user:String}" },
   { table: 'user_activities', where: 'user_id = {user:String}' },
-  { table: 'user_activity_hours', where: 'user_id = {user:String}' },
   { table: 'user_activity_days', where: 'user_id = {user:String}' },
   { table: 'org_session_days', where: 'user_id = {user:String}' },
   { table: 'session_paths', where: 'user_id = {user:String}' },

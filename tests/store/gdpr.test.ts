@@ -58,7 +58,7 @@ describe('GDPR export and deletion', () => {
     const aliceBefore = await counts('alice');
     const bobBefore = await counts('bob');
     // Every kind of table that can hold user data is populated, materialized targets included.
-    for (const table of ['otel_logs', 'otel_traces', 'otel_metrics_sum', 'user_activities', 'user_activity_hours', 'user_activity_days', 'org_session_days', 'session_paths', 'application_errors', 'feature_usage', 'performance_metrics', 'sessions', 'migration_runs']) {
+    for (const table of ['otel_logs', 'otel_traces', 'otel_metrics_sum', 'user_activities', 'user_activity_days', 'org_session_days', 'session_paths', 'application_errors', 'feature_usage', 'performance_metrics', 'sessions', 'migration_runs']) {
       expect(aliceBefore[table], table).toBeGreaterThan(0);
     }
 
@@ -73,7 +73,7 @@ describe('GDPR export and deletion', () => {
     expect(Object.values(await counts('alice')).every((n) => n === 0)).toBe(true);
     expect(await counts('bob')).toEqual(bobBefore);
     // Nothing of alice left anywhere in the analytics tables, whatever the column.
-    for (const table of ['user_activities', 'user_activity_hours', 'user_activity_days', 'org_session_days', 'session_paths', 'application_errors', 'sessions', 'migration_runs', 'feature_usage', 'performance_metrics']) {
+    for (const table of ['user_activities', 'user_activity_days', 'org_session_days', 'session_paths', 'application_errors', 'sessions', 'migration_runs', 'feature_usage', 'performance_metrics']) {
       const [row] = await t.store.query<{ n: number }>(`SELECT count() AS n FROM ${table} WHERE position(toString(tuple(*)), 'alice') > 0`);
       expect(row?.n, table).toBe(0);
     }
