@@ -71,8 +71,9 @@ export class PrivacyPolicy {
       }
     }
     if (this.ipMode !== 'keep') {
-      for (const key of Object.keys(a)) {
-        if (!IP_KEYS.has(key)) continue;
+      // The few address keys looked up, not every attribute's key listed and tested (this runs for every event).
+      for (const key of IP_KEYS) {
+        if (!Object.hasOwn(a, key)) continue;
         const next = applyIpMode(a[key], this.ipMode) as AttributeValue | undefined;
         if (next === undefined) delete a[key];
         else a[key] = next;

@@ -106,7 +106,10 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     attributesInPlace: (attributes) => {
       if (!enabled) return false;
       let changed = false;
-      for (const [k, v] of Object.entries(attributes)) {
+      // for-in over the record's own plain object: no entry arrays (this runs for every log record and span).
+      for (const k in attributes) {
+        if (!Object.hasOwn(attributes, k)) continue;
+        const v = attributes[k];
         const next = attributeValue(k, v);
         if (next !== v && !(Array.isArray(next) && Array.isArray(v) && next.every((x, i) => x === v[i]))) {
           (attributes as Record<string, AttributeValue | undefined>)[k] = next;

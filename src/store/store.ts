@@ -28,9 +28,10 @@ export interface Store {
   /** Inserts rows (objects keyed by column name; Nested sub-columns as `Parent.Child` arrays). */
   insert(table: string, rows: readonly object[]): Promise<void>;
   /**
-   * Inserts rows already serialised as JSONEachRow (one object per line; `json` may come in chunks of whole
-   * lines, as UTF-8); saves a second serialisation. `shared`: columns with one value for every row, left out of the
-   * lines. Columns neither in a line nor shared get their type's default ('' , 0, {}).
+   * Inserts rows already serialised as JSONEachRow (objects separated by newlines or commas; `json` may come
+   * in chunks of whole rows, as UTF-8, each ending in a newline); saves a second serialisation. `shared`:
+   * columns with one value for every row, left out of the rows. Columns neither in a row nor shared get their
+   * type's default ('' , 0, {}).
    */
   insertJson?(table: string, json: string | readonly Uint8Array[], shared?: SharedColumns): Promise<void>;
   close(): Promise<void>;

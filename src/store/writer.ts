@@ -7,7 +7,8 @@
  * Rows are serialised to JSON once, on write: that text is both the byte count and, for stores that take
  * JSONEachRow text (insertJson, the embedded chDB store), the payload, so an insert needs no second pass
  * over the rows, and the event loop pays for serialisation in exporter-sized slices instead of one long
- * stall per batch. Each write() becomes one UTF-8 chunk (not one string per row), held outside the JS heap.
+ * stall per batch. Each write() becomes one UTF-8 chunk (not one string per row), held outside the JS heap:
+ * its rows separated by commas, ending in a newline.
  *
  * Columns every row of a write has in common (a log record's resource and scope: ~1 KB of the ~1.5 KB of
  * an event's row) can be passed apart as `shared`: they are kept once per batch and written by the store
@@ -19,10 +20,17 @@
  */
 import type { SharedColumns, Store } from './store.js';
 
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+
 export interface BatchWriterOptions {
-  /** Rows of one table that start an insert without waiting for the interval (default 20,000). */
+  /**
+   * Rows of one table that start an insert without waiting for the interval (default 50,000). Under load
+   * the inserts take this many rows or what a second brings: an analytics event cost the embedded store
+   * ~13 µs of CPU in inserts of 20,000 rows, ~11.5 µs in inserts of 50,000 (no less beyond).
+   */
   maxRows?: number;
-  /** Bound on buffered plus in-flight row text (default 64 MB: room for the rows arriving while a large insert runs). */
+  /** Bound on buffered plus in-flight row text (default 96 MB: an insert of 50,000 events' rows, ~30 MB, and the rows arriving while it runs). */
   maxBytes?: number;
   flushIntervalMs?: number;
   /** Told about each failed insert (the rows are lost). */
@@ -67,8 +75,8 @@ export class BatchWriter {
 
   constructor(store: Store, options: BatchWriterOptions = {}) {
     this.#store = store;
-    this.#maxRows = options.maxRows ?? 20_000;
-    this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.#maxRows = options.maxRows ?? 50_000;
+    this.#maxBytes = options.maxBytes ?? 96 * 1024 * 1024;
     this.#onError = options.onError ?? (() => {});
     this.#timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1_000);
     this.#timer.unref();
@@ -89,10 +97,12 @@ export class BatchWriter {
     let bytes = 0;
     try {
       if (json) {
-        let text = '';
-        for (const row of rows) text += `${JSON.stringify(row)}\n`;
         // Bytes outside the JS heap: the buffered rows cost the collector nothing, and the store writes them as they are.
-        chunk = Buffer.from(text);
+        // One JSON.stringify of the array, its brackets overwritten (a space, a newline): JSONEachRow takes
+        // rows separated by commas, and this is ~0.5 µs a row cheaper than a string per row joined.
+        chunk = Buffer.from(JSON.stringify(rows));
+        chunk[0] = SPACE;
+        chunk[chunk.length - 1] = NEWLINE;
         bytes = chunk.length;
       } else {
         for (const row of rows) bytes += JSON.stringify(row).length + 1;

@@ -96,7 +96,9 @@ describe('BatchWriter on chDB', () => {
     const insertJson = t.store.insertJson!.bind(t.store);
     const counting = Object.assign(Object.create(t.store) as typeof t.store, {
       insertJson: async (table: string, json: string | readonly Uint8Array[], shared?: Record<string, unknown>) => {
-        inserts.push((typeof json === 'string' ? json : Buffer.concat(json).toString()).split('\n').filter(Boolean).length);
+        // Chunks of rows separated by commas, each chunk ending in a newline.
+        const text = (typeof json === 'string' ? json : Buffer.concat(json).toString()).trim().replace(/\n/g, ',');
+        inserts.push((JSON.parse(`[${text}]`) as unknown[]).length);
         if (inserts.length === 1) await firstInsertHeld;
         return insertJson(table, json, shared);
       },

@@ -2,6 +2,7 @@
  * A log record (or event) as the otel_logs row the collector's clickhouseexporter writes for it, in two parts:
  * the columns of its resource and scope, shared by the records of a batch, and its own.
  */
+import type { Attributes } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { attributeMap, epochNanos, resourceMap, serviceName, valueString } from './values.js';
 
@@ -58,7 +59,7 @@ export function logSharedColumns(record: ReadableLogRecord): Readonly<LogSharedC
 export function logOwnColumns(record: ReadableLogRecord): LogOwnColumns {
   // The exporter falls back to the observed time when a record carries no timestamp.
   const time = record.hrTime[0] === 0 && record.hrTime[1] === 0 ? record.hrTimeObserved : record.hrTime;
-  const row: LogOwnColumns = { Timestamp: epochNanos(time), LogAttributes: attributeMap(record.attributes) };
+  const row: LogOwnColumns = { Timestamp: epochNanos(time), LogAttributes: stringAttributes(record.attributes) };
   const span = record.spanContext;
   if (span?.traceId) row.TraceId = span.traceId;
   if (span?.spanId) row.SpanId = span.spanId;
@@ -69,4 +70,17 @@ export function logOwnColumns(record: ReadableLogRecord): LogOwnColumns {
   if (body) row.Body = body;
   if (record.eventName) row.EventName = record.eventName;
   return row;
+}
+
+/**
+ * The record's attributes as they are when every value is a string (an analytics event's, but for a
+ * duration): the row is serialised right away and the exported record is only read, so the map need not
+ * be copied. Otherwise a converted copy.
+ */
+function stringAttributes(attributes: Attributes): Record<string, string> {
+  if (Object.getPrototypeOf(attributes) !== Object.prototype) return attributeMap(attributes);
+  for (const key in attributes) {
+    if (typeof attributes[key] !== 'string' || !Object.hasOwn(attributes, key)) return attributeMap(attributes);
+  }
+  return attributes as Record<string, string>;
 }
