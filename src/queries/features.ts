@@ -7,13 +7,15 @@ export const featureAdoption: NamedQuery = {
   description: 'Per feature: users who used it, uses, and adoption rate (users / all active users); days of the range',
   params: [],
   columns: ['feature', 'users', 'uses', 'active_users', 'adoption_rate', 'avg_duration_ms'],
+  // Distinct users counted by cityHash64 of the id: 64-bit set cells instead of uniqExact's 128-bit hash of
+  // each String, about a third cheaper; two users sharing a hash (odds about n^2 / 2^65) would count as one.
   sql: `
 WITH (
-    SELECT uniqExact(user_id) FROM (${activeUserDays({ from: '$__fromTime', to: '$__toTime', where: "user_id != ''" })})
+    SELECT uniqExact(cityHash64(user_id)) FROM (${activeUserDays({ from: '$__fromTime', to: '$__toTime', where: "user_id != ''" })})
 ) AS active
 SELECT
     feature_name AS feature,
-    uniqExactIf(user_id, user_id != '') AS users,
+    uniqExactIf(cityHash64(user_id), user_id != '') AS users,
     sum(usage_count) AS uses,
     active AS active_users,
     if(active > 0, users / active, 0) AS adoption_rate,

@@ -16,12 +16,15 @@ const SKETCHES = activitySketches({ from: '$__fromTime', to: '$__toTime' });
 /** Whole hours, or Grafana's interval when longer: the sketches are per hour. */
 const HOURLY = 'toStartOfInterval(hour, INTERVAL greatest($__interval_s, 3600) SECOND)';
 
-/** Sessions of the range (a session's rows may sit on its start day and the day before the range). */
-const SESSIONS = `SELECT session_id,
-    min(started_at) AS started
+/**
+ * Sessions of the range (a session's rows may sit on its start day and the day before the range), grouped
+ * by cityHash64 of the id as session_stats is (queries/engagement.ts): 64-bit keys aggregate about a third
+ * cheaper than the String, and a shared hash (odds about n^2 / 2^65) would count two sessions as one.
+ */
+const SESSIONS = `SELECT min(started_at) AS started
   FROM sessions
   WHERE day >= toDate($__fromTime) - 1 AND day <= toDate($__toTime)
-  GROUP BY session_id`;
+  GROUP BY cityHash64(session_id)`;
 
 export const JOURNEYS_SQL = {
   // Sketches, not exact counts: no exact pre-aggregation avoids counting every (hour, user) pair.
@@ -80,14 +83,16 @@ ORDER BY time, org_type`,
 
   // Users and sessions from the day tables (one row per user or session and day, exact to the second:
   // queries/activity.ts), migrations from their own events (the table's key starts with the action).
+  // Distinct ids counted by cityHash64 (64-bit set cells instead of uniqExact's 128-bit hash of each
+  // String, about a third cheaper); two ids of one organisation sharing a hash are negligible (n^2 / 2^65).
   organisations: `SELECT Organisation, OrgType, Users, Sessions, MigrationsCreated, MigrationsExecuted
 FROM (
-  SELECT org_id AS Organisation, any(org_type) AS OrgType, uniqExact(user_id) AS Users
+  SELECT org_id AS Organisation, any(org_type) AS OrgType, uniqExact(cityHash64(user_id)) AS Users
   FROM (${activeUserDays({ from: '$__fromTime', to: '$__toTime', where: "org_id != ''" })})
   GROUP BY org_id
 ) AS users
 LEFT JOIN (
-  SELECT org_id, uniqExact(session_id) AS Sessions
+  SELECT org_id, uniqExact(cityHash64(session_id)) AS Sessions
   FROM (${orgSessionDays({ from: '$__fromTime', to: '$__toTime', where: "org_id != ''" })})
   GROUP BY org_id
 ) AS sessions ON sessions.org_id = users.Organisation
