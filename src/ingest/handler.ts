@@ -20,7 +20,7 @@ import { corsHeaders } from './cors.js';
 import { otelEmitter, type EmitEvent } from './emit.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { RecentIds } from './recent-ids.js';
-import { redactEvent, type RedactEvent } from './redact.js';
+import { createEventRedactor, type RedactEvent } from './redact.js';
 import { parseEnvelope, validateEvents, type Rejection } from './schema.js';
 import { parseUserAgent } from './user-agent.js';
 
@@ -44,7 +44,7 @@ export interface IngestOptions {
   loggerProvider?: LoggerProvider;
   /** Replaces the emission step entirely (tests, other sinks). */
   emit?: EmitEvent;
-  /** Redaction applied to each event before emission; default redactEvent when config.privacy.redact (the default), false for none. */
+  /** Redaction applied to each event before emission; default the rules of config.privacy when it redacts (the default), false for none. */
   redact?: RedactEvent | false;
 }
 
@@ -80,7 +80,7 @@ export function createIngestHandler(options: IngestOptions = {}): IngestHandler 
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit);
   const emit = options.emit ?? otelEmitter(options.loggerProvider);
-  const redact = options.redact ?? (config.privacy.redact ? redactEvent : false);
+  const redact = options.redact ?? (config.privacy.redact ? createEventRedactor(config.privacy) : false);
   const seen = new RecentIds();
 
   async function handle(request: IngestRequest): Promise<IngestResponse> {

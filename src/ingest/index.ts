@@ -13,7 +13,7 @@ export type { BrowserEvent, Rejection } from './schema.js';
 export { toLogRecord } from './to-log-record.js';
 export type { IngestedEvent } from './to-log-record.js';
 export type { EmitEvent } from './emit.js';
-export { redactEvent } from './redact.js';
+export { createEventRedactor, redactEvent } from './redact.js';
 export type { RedactEvent } from './redact.js';
 export type { RateLimit } from './rate-limit.js';
 export { DEFAULT_BODY_LIMIT } from './body.js';

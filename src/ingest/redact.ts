@@ -1,24 +1,34 @@
 /**
- * Redaction of what a page sent before it becomes telemetry: e-mail addresses, tokens and
- * credentials inside property values, titles, URLs and error texts; values of secret-named
- * properties. Pages are the least controlled source of personal data, so this runs at the door
- * (config.privacy.redact, on by default) whatever processors the log pipeline adds later.
+ * Redaction of what a page sent before it becomes telemetry: secrets and personal data inside property
+ * values, titles, URLs and error texts; values of secret-named properties. Pages are the least controlled
+ * source of personal data, so this runs at the door (config.privacy.redact, on by default) whatever
+ * processors the log pipeline adds later, with the same rules (allow and deny keys included).
  */
-import { scrubText, scrubValue } from '../sdk/scrub.js';
+import { createRedactor, type RedactionOptions, type Redactor } from '../privacy/redact.js';
 import type { BrowserEvent } from './schema.js';
 
 export type RedactEvent = (event: BrowserEvent) => BrowserEvent;
 
-export const redactEvent: RedactEvent = (event) => {
-  const out: BrowserEvent = { ...event };
-  if (event.properties) out.properties = scrubValue(event.properties) as Record<string, unknown>;
-  if (event.context) {
-    const context = { ...event.context };
-    for (const key of ['url', 'path', 'referrer', 'title'] as const) {
-      const value = context[key];
-      if (value !== undefined) context[key] = scrubText(value);
+/** An event redactor applying `options` (config.privacy). */
+export function createEventRedactor(options: RedactionOptions = {}): RedactEvent {
+  return redactorOf(createRedactor(options));
+}
+
+function redactorOf(redactor: Redactor): RedactEvent {
+  return (event) => {
+    const out: BrowserEvent = { ...event };
+    if (event.properties) out.properties = redactor.value(event.properties) as Record<string, unknown>;
+    if (event.context) {
+      const context = { ...event.context };
+      for (const key of ['url', 'path', 'referrer', 'title'] as const) {
+        const value = context[key];
+        if (value !== undefined) context[key] = redactor.text(value);
+      }
+      out.context = context;
     }
-    out.context = context;
-  }
-  return out;
-};
+    return out;
+  };
+}
+
+/** The default rules (no allow or deny keys). */
+export const redactEvent: RedactEvent = createEventRedactor();

@@ -8,7 +8,7 @@
  * variant on records they own.
  */
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import { REDACTED, scrubText } from './text.js';
+import { REDACTED, scrubText, scrubTextStrict } from './text.js';
 
 export interface RedactionOptions {
   /** false: leave keys and values alone (IP handling, pseudonymisation and consent still apply). Default true. */
@@ -17,10 +17,18 @@ export interface RedactionOptions {
   allowKeys?: readonly string[];
   /** Keys always redacted, on top of the built-in secret names. */
   denyKeys?: readonly string[];
+  /**
+   * Error events (Sentry): also redact keys that merely start like a secret's name (auth..., session...,
+   * pass...) and scrub text with the strict rule (text.ts). Default false.
+   */
+  strict?: boolean;
 }
 
 const SECRET_KEY =
   /password|passwd|pwd|passphrase|secret|token|api[-_.]?key|apikey|access[-_.]?key|private[-_.]?key|authorization|cookie|credential|signature|x-csrf|x-xsrf|session[-_.]?key|card[-_.]?number|cvv|cvc|iban|ssn/i;
+/** Strict mode's extra key names: broad on purpose ("author" and "passenger" go too). */
+const STRICT_KEY = /pass|auth|session|credential|signature/i;
+/** Deeper than this a value is replaced whole: what is not checked does not leave the process. */
 const MAX_DEPTH = 10;
 const MAX_CACHED_KEYS = 2_000;
 
@@ -53,7 +61,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const allow = keySet(options.allowKeys);
   const deny = keySet(options.denyKeys);
   const isAllowed = (key: string) => listed(allow, key);
-  const isSecretKeyUncached = (key: string) => !isAllowed(key) && (listed(deny, key) || SECRET_KEY.test(key));
+  const strict = options.strict === true;
+  const scrub = strict ? scrubTextStrict : scrubText;
+  const isSecretKeyUncached = (key: string) => !isAllowed(key) && (listed(deny, key) || SECRET_KEY.test(key) || (strict && STRICT_KEY.test(key)));
   // Spans repeat the same few dozen attribute keys: remember the verdict, bounded against generated keys.
   const verdicts = new Map<string, boolean>();
   const isSecretKey = (key: string) => {
@@ -72,8 +82,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       if (isAllowed(key)) return input;
       if (isSecretKey(key)) return input === undefined || input === null || input === '' ? input : REDACTED;
     }
-    if (typeof input === 'string') return scrubText(input);
-    if (input === null || typeof input !== 'object' || depth >= MAX_DEPTH) return input;
+    if (typeof input === 'string') return scrub(input);
+    if (input === null || typeof input !== 'object') return input;
+    if (depth >= MAX_DEPTH) return REDACTED;
     if (Array.isArray(input)) return input.map((v) => value(v, undefined, depth + 1));
     if (input instanceof Date || ArrayBuffer.isView(input)) return input;
     const out: Record<string, unknown> = {};
@@ -84,9 +95,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const attributeValue = (key: string, v: AttributeValue | undefined): AttributeValue | undefined => {
     if (v === undefined || v === null || isAllowed(key)) return v;
     if (isSecretKey(key)) return v === '' ? v : REDACTED;
-    if (typeof v === 'string') return scrubText(v);
+    if (typeof v === 'string') return scrub(v);
     if (Array.isArray(v) && v.some((x) => typeof x === 'string')) {
-      return (v as unknown[]).map((x) => (typeof x === 'string' ? scrubText(x) : x)) as AttributeValue;
+      return (v as unknown[]).map((x) => (typeof x === 'string' ? scrub(x) : x)) as AttributeValue;
     }
     return v;
   };
@@ -95,7 +106,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     enabled,
     isSecretKey,
     isAllowed,
-    text: (s) => (enabled ? scrubText(s) : s),
+    text: (s) => (enabled ? scrub(s) : s),
     value: (input, key) => value(input, key),
     attributes: (attributes) => {
       if (!enabled) return { ...attributes };

@@ -3,6 +3,11 @@
  * credentials in URLs, e-mail addresses, bearer/basic tokens, JWTs, secret-named query parameters and
  * key=value pairs, and payment card numbers (Luhn-checked, known issuer prefixes). Each rule runs only
  * when a cheap test says the text could hold what it looks for.
+ *
+ * One rule set for every way out of the process (spans, logs, events, the ingest door, Sentry). Sentry
+ * events add the strict rule (scrubTextStrict): any key=value whose key merely starts like a secret
+ * (auth..., token..., pass..., session...). An error message is worth little next to what it may leak,
+ * but on span attributes the same rule would eat values such as "author: ..." and "passenger=...".
  */
 export const REDACTED = '[redacted]';
 
@@ -30,7 +35,7 @@ const RULES: Rule[] = [
   {
     // Every name below contains one of these: SQL and log lines without them skip the costly pattern.
     when: (s) => (s.includes('=') || s.includes(':')) && /pass|pwd|secret|key|token/i.test(s),
-    pattern: /\b((?:[a-z]+[_-])?(?:password|passwd|pwd|passphrase|secret|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key|auth[_-]?token))(["']?\s*[:=]\s*["']?)(?!\[redacted\])[^\s"',;&)}]+/gi,
+    pattern: /\b((?:[a-z]+[_-])?(?:password|passwd|pwd|passphrase|secret|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key|auth[_-]?token|token))(["']?\s*[:=]\s*["']?)(?!\[redacted\])[^\s"',;&)}]+/gi,
     replace: `$1$2${REDACTED}`,
   },
   { when: (s) => /\d{4}/.test(s), pattern: /(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])/g, replace: (m) => (isCardNumber(m) ? '[card]' : m) },
@@ -46,11 +51,28 @@ const ANY_RULE = /[@=:]|bearer|basic|token |eyJ|\d{4}/i;
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Any key=value / key: value whose key starts like a secret's name: Sentry events only (see the top). */
+const STRICT_RULE: Rule = {
+  when: (s) => (s.includes('=') || s.includes(':')) && /pass|secret|token|key|auth|session/i.test(s),
+  pattern: /\b((?:pass(?:word)?|secret|token|api[-_]?key|access[-_]?key|auth|session)[A-Za-z_-]*)(["']?\s*[=:]\s*["']?)(?!\[redacted\])[^\s&"',;]+/gi,
+  replace: `$1$2${REDACTED}`,
+};
+const STRICT_RULES = [...RULES.slice(0, -1), STRICT_RULE, RULES[RULES.length - 1]!];
+
 export function scrubText(text: string): string {
+  return scrub(text, RULES);
+}
+
+/** scrubText plus the strict rule: for error events (Sentry), where over-redacting costs little. */
+export function scrubTextStrict(text: string): string {
+  return scrub(text, STRICT_RULES);
+}
+
+function scrub(text: string, rules: readonly Rule[]): string {
   if (text.length === 36 && UUID.test(text)) return text;
   if (!ANY_RULE.test(text)) return text;
   let out = text;
-  for (const rule of RULES) {
+  for (const rule of rules) {
     if (rule.when(out)) out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: string[]) => string);
   }
   return out;

@@ -6,7 +6,7 @@
  */
 import * as Sentry from '@sentry/node';
 import type { Config } from '../config.js';
-import { scrubEvent } from './scrub.js';
+import { createSentryScrubber } from '../privacy/sentry-event.js';
 
 /**
  * Default integrations we replace (Http, NodeFetch: see initSentry) or drop: OnUnhandledRejection would
@@ -18,14 +18,14 @@ const REPLACED = new Set(['Http', 'NodeFetch', 'OnUnhandledRejection', 'LocalVar
 export interface SentryOptions {
   /** Called instead of Sentry's own fatal handler after an uncaught exception has been captured. */
   onFatalError?: (error: Error) => void;
-  /** Event scrubber; the privacy module can pass a richer one. */
+  /** Event scrubber instead of the configuration's (config.privacy, strict rules). */
   beforeSend?: <T extends Sentry.Event>(event: T) => T | null;
 }
 
 export function initSentry(config: Config, options: SentryOptions = {}): Sentry.NodeClient | undefined {
   const { dsn } = config.sentry;
   if (!dsn) return undefined;
-  const scrub = options.beforeSend ?? scrubEvent;
+  const scrub = options.beforeSend ?? createSentryScrubber(config.privacy);
   const endpoints = [config.otlp.traces.url, config.otlp.metrics.url, config.otlp.logs.url];
   const isTelemetryUrl = (url: string) => endpoints.some((e) => url.startsWith(e));
   return Sentry.init({

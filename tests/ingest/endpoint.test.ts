@@ -168,6 +168,17 @@ describe.each<Framework>(['express', 'fastify'])('ingest endpoint on %s', (frame
     });
   });
 
+  it('redacts at the door with the configured allow and deny keys and card numbers', async () => {
+    server = await startIngestServer(framework, { config: loadConfig({ TC9_PRIVACY_DENY_KEYS: 'customer_ref', TC9_PRIVACY_ALLOW_KEYS: 'session_length' }) });
+    const e = event({ event: 'checkout', properties: { customer_ref: 'C-881', session_length: '300', note: 'card 4111 1111 1111 1111' } });
+    expect((await post(server.url, { batch: [e] })).status).toBe(200);
+    expect(server.records()[0]!.attributes).toMatchObject({
+      [`${ATTR.propPrefix}customer_ref`]: '[redacted]',
+      [`${ATTR.propPrefix}session_length`]: '300',
+      [`${ATTR.propPrefix}note`]: 'card [card]',
+    });
+  });
+
   it('reads browser, OS and device of a phone', async () => {
     server = await startIngestServer(framework);
     expect((await post(server.url, { batch: [event()] }, { 'x-write-key': WRITE_KEY, 'user-agent': IPHONE_UA })).status).toBe(200);

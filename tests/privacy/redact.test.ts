@@ -17,6 +17,8 @@ describe('scrubText', () => {
     ['paid with 4111 1111 1111 1111 today', 'paid with [card] today'],
     ['card 5500-0000-0000-0004', 'card [card]'],
     ['amex 378282246310005', 'amex [card]'],
+    ['retrying with token: abc123def', 'retrying with token: [redacted]'],
+    ['csrf_token="q1w2e3"', 'csrf_token="[redacted]"'],
   ])('%s', (input, expected) => {
     expect(scrubText(input)).toBe(expected);
   });
@@ -30,6 +32,10 @@ describe('scrubText', () => {
       'monkey=banana',
       'migration 3f2b8c1e-9d4a-4f6b-8a7e-1c2d3e4f5a6b',
       'GET /api/migrations/:id',
+      // The strict rule (Sentry only) would take these: on spans and events they stay.
+      'author: Ann Lee',
+      'tokens: 512',
+      'session_length=300',
     ]) {
       expect(scrubText(text)).toBe(text);
     }
@@ -81,6 +87,24 @@ describe('redactValue / redactAttributes', () => {
       'tc9.prop.plan': '[redacted]',
     });
     expect(createRedactor({ redact: false }).value({ password: 'x', note: 'a@b.io' })).toEqual({ password: 'x', note: 'a@b.io' });
+  });
+
+  it('in strict mode also takes keys and key=value text that merely start like a secret', () => {
+    const strict = createRedactor({ strict: true, allowKeys: ['session_id'] });
+    expect(strict.value({ author: 'Ann', passcode: '1234', session_id: 's-1', note: 'author: Ann, auth_code=77' })).toEqual({
+      author: '[redacted]',
+      passcode: '[redacted]',
+      session_id: 's-1',
+      note: 'author: [redacted], auth_code=[redacted]',
+    });
+    expect(createRedactor().value({ author: 'Ann', note: 'author: Ann' })).toEqual({ author: 'Ann', note: 'author: Ann' });
+  });
+
+  it('replaces what lies deeper than it checks instead of letting it through', () => {
+    let deep: Record<string, unknown> = { email: 'a@b.io' };
+    for (let i = 0; i < 12; i++) deep = { next: deep };
+    expect(JSON.stringify(redactValue(deep))).not.toContain('a@b.io');
+    expect(JSON.stringify(redactValue(deep))).toContain('[redacted]');
   });
 });
 

@@ -49,8 +49,10 @@ it('links the Sentry error event to the OTel trace of the failing request', asyn
 
   expect(event.release).toBe('fixture@1.2.3');
   expect(event.environment).toBe('test');
-  // Scrubbed: no e-mail address, no cookies, no credentials.
-  expect(event.exception.values[0].value).toBe('boom for [email]');
+  // Scrubbed by the same rules as spans: no e-mail address, card number, cookies or credentials.
+  expect(event.exception.values[0].value).toBe('boom for [email] paying with [card]');
+  expect(failing.events.find((e) => e.name === 'exception')!.attributes['exception.message']).toBe('boom for [email] paying with [card]');
+  expect(JSON.stringify(event)).not.toContain('4111');
   expect(JSON.stringify(event)).not.toContain('alice@example.com');
   expect(JSON.stringify(event)).not.toContain('secret-session');
   expect(JSON.stringify(event)).not.toContain('abc.def');
