@@ -4,17 +4,14 @@
  * source of personal data, so this runs at the door (config.privacy.redact, on by default) whatever
  * processors the log pipeline adds later, with the same rules (allow and deny keys included).
  */
-import { createRedactor, type RedactionOptions, type Redactor } from '../privacy/redact.js';
+import { createRedactor, type RedactionOptions } from '../privacy/redact.js';
 import type { BrowserEvent } from './schema.js';
 
 export type RedactEvent = (event: BrowserEvent) => BrowserEvent;
 
 /** An event redactor applying `options` (config.privacy). */
 export function createEventRedactor(options: RedactionOptions = {}): RedactEvent {
-  return redactorOf(createRedactor(options));
-}
-
-function redactorOf(redactor: Redactor): RedactEvent {
+  const redactor = createRedactor(options);
   return (event) => {
     const out: BrowserEvent = { ...event };
     if (event.properties) out.properties = redactor.value(event.properties) as Record<string, unknown>;

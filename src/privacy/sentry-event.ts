@@ -5,7 +5,7 @@
  * request data, breadcrumbs, extra and tags. The redactor is the one spans and events use, in strict mode.
  */
 import type { Breadcrumb, Event } from '@sentry/node';
-import { createRedactor, type RedactionOptions, type Redactor } from './redact.js';
+import { createRedactor, type RedactionOptions } from './redact.js';
 import { REDACTED } from './text.js';
 
 /** Header names that carry credentials whatever the redaction rules say about keys. */
@@ -15,18 +15,15 @@ export type SentryEventScrubber = <T extends Event>(event: T) => T;
 
 /** A scrubber applying `options` (config.privacy) with the strict rules. */
 export function createSentryScrubber(options: Omit<RedactionOptions, 'strict'> = {}): SentryEventScrubber {
-  return scrubberOf(createRedactor({ ...options, strict: true }));
-}
-
-function scrubberOf(redactor: Redactor): SentryEventScrubber {
+  const redactor = createRedactor({ ...options, strict: true });
   const on = redactor.enabled;
-  const text = (s: string) => redactor.text(s);
+  const text = redactor.text;
   const value = <V>(v: V): V => redactor.value(v) as V;
 
   const headers = (input: Record<string, string>): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(input)) {
-      out[k] = on && (SECRET_HEADERS.test(k) || redactor.isSecretKey(k)) && !redactor.isAllowed(k) ? REDACTED : text(String(v));
+      out[k] = on && !redactor.isAllowed(k) && (SECRET_HEADERS.test(k) || redactor.isSecretKey(k)) ? REDACTED : text(String(v));
     }
     return out;
   };
