@@ -81,11 +81,12 @@ export const httpOverhead: Benchmark = {
       // One after the other: both apply the schema at startup.
       const bare = await startService({ label: 'without the layer', instrument: false, databaseUrl: db.url });
       services.push(bare);
+      const otlp = { OTEL_SERVICE_NAME: 'migration-service', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url };
       const observed = await startService({
         label: 'with the layer',
         instrument: true,
         databaseUrl: db.url,
-        env: { OTEL_SERVICE_NAME: 'migration-service', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, SENTRY_DSN: `http://public@127.0.0.1:${sink.port}/1` },
+        env: { ...otlp, SENTRY_DSN: `http://public@127.0.0.1:${sink.port}/1` },
       });
       services.push(observed);
       // The part of the cost that no setting removes: every instrumentation wraps its library, but nothing is
@@ -94,7 +95,7 @@ export const httpOverhead: Benchmark = {
         label: 'with the layer, nothing sampled, no Sentry',
         instrument: true,
         databaseUrl: db.url,
-        env: { OTEL_SERVICE_NAME: 'migration-service', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'always_off' },
+        env: { ...otlp, OTEL_TRACES_SAMPLER: 'always_off' },
       });
       services.push(unsampled);
       await seedProjects(bare.url, PROJECTS);
@@ -159,7 +160,7 @@ export const httpOverhead: Benchmark = {
         `Nothing sampled and no Sentry (OTEL_TRACES_SAMPLER=always_off, no SENTRY_DSN; the same instrumentations, context manager and metrics): ${Math.round(cpuPerRequest(c))} µs of CPU per request, ${Math.round(cpuPerRequest(c) - cpuPerRequest(a))} µs above the service without the layer. That part is the libraries' wrappers and OTel's async context, which no setting of the layer removes; the rest (${Math.round(cpuPerRequest(b) - cpuPerRequest(c))} µs) is recording and exporting the spans, and Sentry.`,
         `CPU time of the service process per request (user + system, /proc/<pid>/stat over the rounds): without ${Math.round(cpuPerRequest(a))} µs (user ${Math.round(userPerRequest(a))}), with ${Math.round(cpuPerRequest(b))} µs (user ${Math.round(userPerRequest(b))}); the layer adds ${Math.round(cpuPerRequest(b) - cpuPerRequest(a))} µs per request.`,
         `p50/p90/p99/max without: ${[50, 90, 99, 100].map((p) => round(percentile(a.latencies, p), 2)).join(' / ')} ms; with: ${[50, 90, 99, 100].map((p) => round(percentile(b.latencies, p), 2)).join(' / ')} ms.`,
-        `With the layer: default settings (all default auto-instrumentations, no prisma:client:db_query spans, routine pg-pool.connect spans not exported, no pg db.client.* metrics, no Sentry request sessions; batch span processor 5 s / 512, metrics every 60 s), OTLP/HTTP to a local sink that answers 200 and discards; during the measurement it received ${traceRequests} trace requests (${(traceBytes / 1024 / 1024).toFixed(1)} MB), ${sink.total('/v1/metrics')} metric and ${sink.total('/v1/logs')} log requests, and ${sink.total('/api/')} Sentry requests.`,
+        `With the layer: default settings (all default auto-instrumentations, no prisma:client:db_query spans, routine pg-pool.connect spans not exported, no pg db.client.* metrics, no Sentry request sessions; batch span processor 5 s / 512, metrics every 60 s), OTLP/HTTP to a local sink that answers 200 and discards; during the measurement it received, from both services with the layer (the one sampling nothing sends no traces), ${traceRequests} trace requests (${(traceBytes / 1024 / 1024).toFixed(1)} MB), ${sink.total('/v1/metrics')} metric and ${sink.total('/v1/logs')} log requests, and ${sink.total('/api/')} Sentry requests.`,
         `Spans per GET ${ROUTE} request with the layer: ${spans.perRequest.toFixed(1)} (${spans.byScope}).`,
         `Non-2xx responses: ${a.non2xx} without, ${b.non2xx} with, ${c.non2xx} nothing sampled; socket errors/timeouts: ${a.errors} without, ${b.errors} with, ${c.errors} nothing sampled.`,
         'Two cores shared by the service, PostgreSQL and autocannon: exporting competes with serving for CPU here, which a dedicated collector host would not.',
