@@ -80,14 +80,24 @@ describe('collector config: components', () => {
     const types = [config.receivers, config.processors, config.connectors, config.exporters, config.extensions].flatMap((s) => Object.keys(s).map((k) => k.split('/')[0]));
     for (const alias of ['resourcedetection', 'spanmetrics', 'otlphttp', 'otlp_grpc_alias', 'batch']) expect(types).not.toContain(alias);
     expect(types).toEqual(expect.arrayContaining(['resource_detection', 'span_metrics', 'otlp_http', 'tail_sampling', 'memory_limiter', 'redaction', 'transform', 'clickhouse', 'forward']));
-    const compose = readFileSync(new URL('docker-compose.yml', ROOT), 'utf8');
-    const version = /otel\/opentelemetry-collector-contrib:(\d+)\.(\d+)\.(\d+)/.exec(compose);
-    expect(version, 'compose pins the contrib image').not.toBeNull();
-    expect(Number(version?.[2])).toBeGreaterThanOrEqual(153);
+    // Our distribution (collector/builder-config.yaml) is what compose builds and the validate test runs.
+    const manifest = readFileSync(new URL('collector/builder-config.yaml', ROOT), 'utf8');
+    const versions = new Set([...manifest.matchAll(/gomod: \S+ v0\.(\d+)\.\d+/g)].map((m) => Number(m[1])));
+    expect(versions.size, 'one collector release for every component').toBe(1);
+    expect([...versions][0]).toBeGreaterThanOrEqual(153);
   });
 
-  it('receives OTLP on gRPC 4317 and HTTP 4318', () => {
-    expect(config.receivers.otlp).toEqual({ protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } });
+  // Tests move these through the environment; what production gets (the default after `:-`) must not change.
+  it('receives OTLP on gRPC 4317 and HTTP 4318, health on 13133 (env-overridable, same defaults)', () => {
+    expect(config.receivers.otlp).toEqual({
+      protocols: {
+        grpc: { endpoint: '${env:OTEL_COLLECTOR_OTLP_GRPC_ENDPOINT:-0.0.0.0:4317}' },
+        http: { endpoint: '${env:OTEL_COLLECTOR_OTLP_HTTP_ENDPOINT:-0.0.0.0:4318}' },
+      },
+    });
+    expect(config.extensions.health_check).toEqual({ endpoint: '${env:OTEL_COLLECTOR_HEALTH_ENDPOINT:-0.0.0.0:13133}' });
+    expect((config.processors.tail_sampling as { decision_wait: string }).decision_wait).toBe('${env:SENTRY_TRACES_DECISION_WAIT:-10s}');
+    expect((config.exporters.clickhouse as { compress: string }).compress).toBe('${env:CLICKHOUSE_COMPRESS:-lz4}');
   });
 });
 
