@@ -1,0 +1,3 @@
+module github.com/grafana/schemads
+
+go 1.24
