@@ -121,7 +121,8 @@ describe('docker-compose.yml', () => {
     const required = [...withoutComments('otel-collector-config.yaml').matchAll(/\$\{env:([A-Z][A-Z0-9_]*)\}/g)].map((m) => m[1] as string);
     expect(required).toEqual(expect.arrayContaining(['SENTRY_OTLP_TRACES_ENDPOINT', 'SENTRY_PUBLIC_KEY', 'CLICKHOUSE_WRITER_PASSWORD']));
     for (const name of required) expect(env, name).toHaveProperty(name);
-    expect(services['otel-collector']?.volumes).toContain('./otel-collector-config.yaml:/etc/otelcol-contrib/config.yaml:ro');
+    expect(services['otel-collector']?.volumes).toContain('./otel-collector-config.yaml:/etc/tc9-otelcol/config.yaml:ro');
+    expect(services['otel-collector']?.healthcheck?.test).toEqual(['CMD', '/tc9-otelcol', 'validate', '--config=/etc/tc9-otelcol/config.yaml']);
   });
 
   it('uses the same ClickHouse credentials on both ends', () => {
