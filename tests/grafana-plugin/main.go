@@ -46,6 +46,9 @@ type queryInput struct {
 	To            int64           `json:"to"`
 	IntervalMs    int64           `json:"intervalMs"`
 	MaxDataPoints int64           `json:"maxDataPoints"`
+	// How many values of each field to print for this query (default: the input's values): a variable query
+	// needs all of its options.
+	Values int `json:"values"`
 }
 
 type input struct {
@@ -131,7 +134,11 @@ func run(in io.Reader, out io.Writer) error {
 
 	result := output{Modules: modules(), Results: make([]resultOutput, 0, len(req.Queries))}
 	for _, q := range req.Queries {
-		result.Results = append(result.Results, runQuery(ctx, handler, &settings, q, req.Values))
+		values := req.Values
+		if q.Values > 0 {
+			values = q.Values
+		}
+		result.Results = append(result.Results, runQuery(ctx, handler, &settings, q, values))
 	}
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
