@@ -8,8 +8,10 @@
  *     2. template variables ($var, ${var}): an array value -> 'a','b' (the plugin's formatter), a single value raw;
  *        ${var:sqlstring} (Grafana's format): each value quoted, ' doubled, comma-separated;
  *        All -> every option, as an array; $__interval / $__interval_ms are Grafana's scoped built-ins
- *   then the backend macros (src/queries/macros.ts, the plugin's Go macros).
- *   alert rules: the backend macros only (no variables, no $__conditionalAll in alerting).
+ *   then the backend: comments blanked (below), then the macros (src/queries/macros.ts, the plugin's Go macros).
+ *   alert rules: the backend only (no variables, no $__conditionalAll in alerting).
+ * tests/dashboards/plugin-backend.test.ts runs every committed query through the plugin's own Go backend and
+ * checks that this expansion is the SQL the plugin executes.
  */
 import { expandMacros } from '../queries/macros.js';
 
@@ -117,13 +119,56 @@ function grafanaInterval(ms: number): string {
   return `${ms}ms`;
 }
 
+/**
+ * The plugin's backend (macropro's Interpolate with LineComment | BlockComment | BackslashEscape) blanks SQL
+ * comments before expanding macros, so that a macro in a comment is not expanded: each byte of a `--` comment
+ * (to the end of the line) or a block comment becomes a space, outside '...' and "..." literals (backslash
+ * escapes and doubled quotes honoured). It does so only when the SQL contains `$__` at all.
+ */
+export function blankComments(sql: string): string {
+  if (!sql.includes('$__')) return sql;
+  let out = '';
+  let i = 0;
+  const spaces = (text: string) => ' '.repeat(Buffer.byteLength(text));
+  while (i < sql.length) {
+    const c = sql[i] as string;
+    if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < sql.length) {
+        if (sql[j] === '\\' && j + 1 < sql.length) j += 2;
+        else if (sql[j] === c && sql[j + 1] === c) j += 2;
+        else if (sql[j] === c) {
+          j++;
+          break;
+        } else j++;
+      }
+      out += sql.slice(i, j);
+      i = j;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      let j = i;
+      while (j < sql.length && sql[j] !== '\n' && sql[j] !== '\r') j++;
+      out += spaces(sql.slice(i, j));
+      i = j;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const close = sql.indexOf('*/', i + 2);
+      const j = close < 0 ? sql.length : close + 2;
+      out += spaces(sql.slice(i, j));
+      i = j;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
 /** SQL of a dashboard panel or query variable as ClickHouse receives it. */
 export function expandPanelSql(sql: string, ctx: PanelQueryContext): string {
   const frontend = replaceVariables(applyConditionalAll(sql, ctx.variables), ctx.variables, ctx);
-  return expandMacros(frontend, { from: ctx.from, to: ctx.to, intervalMs: ctx.intervalMs });
+  return expandMacros(blankComments(frontend), { from: ctx.from, to: ctx.to, intervalMs: ctx.intervalMs });
 }
 
-/** SQL of an alert rule's query as ClickHouse receives it: backend macros only. */
+/** SQL of an alert rule's query as ClickHouse receives it: the backend steps only. */
 export function expandAlertSql(sql: string, range: TimeRange): string {
-  return expandMacros(sql, { from: range.from, to: range.to, intervalMs: range.intervalMs });
+  return expandMacros(blankComments(sql), { from: range.from, to: range.to, intervalMs: range.intervalMs });
 }
