@@ -9,7 +9,8 @@
  * - the METRIC.errors counter by category and severity.
  * Each step is guarded: reporting an error never throws another.
  */
-import { SeverityNumber, SpanStatusCode, diag, trace, type Attributes } from '@opentelemetry/api';
+import { SeverityNumber, SpanStatusCode, context, diag, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { getRPCMetadata } from '@opentelemetry/core';
 import * as Sentry from '@sentry/node';
 import { randomUUID } from 'node:crypto';
 import { ATTR, EVENT, METRIC } from '../semconv.js';
@@ -98,7 +99,7 @@ export function captureError(error: unknown, errorContext: ErrorContext = {}): C
   );
 
   guard('span', () => {
-    const span = trace.getActiveSpan();
+    const span = liveSpan();
     if (!span) return;
     span.recordException(err);
     span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
@@ -140,6 +141,18 @@ export function captureError(error: unknown, errorContext: ErrorContext = {}): C
   guard('metric', () => errorInstruments().errors.add(1, classification));
 
   return { category, severity, fingerprint: fp, eventId, sentryEventId };
+}
+
+/**
+ * The span to record on: the active one while it is recording, else the request's server span, which the http
+ * instrumentation keeps in the context's RPC metadata. An Express error handler runs after the request-handler
+ * span has ended, and an ended span only answers with a diag warning; the server span is still open then.
+ */
+function liveSpan(): Span | undefined {
+  const active = trace.getActiveSpan();
+  if (active?.isRecording()) return active;
+  const server = getRPCMetadata(context.active())?.span;
+  return server?.isRecording() ? server : undefined;
 }
 
 function guard<T>(what: string, fn: () => T): T | undefined {

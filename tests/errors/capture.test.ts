@@ -2,7 +2,8 @@
  * captureError end to end in one process: real OTel SDK providers (in memory) and the real Sentry SDK
  * sending to a local envelope receiver.
  */
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureError, markExternalServiceError } from '../../src/errors/index.js';
@@ -99,5 +100,40 @@ describe('captureError', () => {
     expect(captureError('a string').category).toBe('server');
     expect(captureError(undefined).category).toBe('server');
     expect(captureError({ message: 'plain object', name: 'ForbiddenError' }).category).toBe('authorization');
+  });
+  // The reference service's Express error handler runs after Express's request-handler span has ended: the
+  // active span is ended, so recording on it only produced "Cannot execute the operation on ended Span".
+  it('records on the live server span when the active span has ended, and never on an ended span', () => {
+    const warnings: string[] = [];
+    const log = (message: string) => warnings.push(message);
+    diag.setLogger({ error: log, warn: log, info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+    try {
+      const tracer = trace.getTracer('test');
+      tracer.startActiveSpan('GET /runs/:id', { kind: SpanKind.SERVER }, (server) => {
+        // What the http instrumentation puts in the request's context.
+        context.with(setRPCMetadata(context.active(), { type: RPCType.HTTP, span: server }), () => {
+          tracer.startActiveSpan('request handler', (handler) => {
+            handler.end();
+            captureError(new Error('handler failed after its span ended'));
+          });
+        });
+        server.end();
+      });
+      // No server span in the context at all: the error event is still written, no span is touched.
+      tracer.startActiveSpan('orphan', (orphan) => {
+        orphan.end();
+        captureError(new Error('no live span anywhere'));
+      });
+    } finally {
+      diag.disable();
+    }
+    expect(warnings.filter((w) => w.includes('ended Span'))).toEqual([]);
+    const server = otel.spans().find((s) => s.name === 'GET /runs/:id')!;
+    expect(server.status.code).toBe(SpanStatusCode.ERROR);
+    expect(server.events.map((e) => e.attributes?.['exception.message'])).toContain('handler failed after its span ended');
+    const handler = otel.spans().find((s) => s.name === 'request handler')!;
+    expect(handler.events).toEqual([]);
+    const messages = otel.logs().filter((r) => r.eventName === EVENT.error).map((r) => r.attributes[ATTR.exceptionMessage]);
+    expect(messages).toEqual(expect.arrayContaining(['handler failed after its span ended', 'no live span anywhere']));
   });
 });
