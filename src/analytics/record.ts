@@ -50,7 +50,16 @@ const SOURCES: Record<string, string> = { client: 'browser', server: 'server', a
 
 export function text(value: unknown): string {
   const s = typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : JSON.stringify(value);
-  return s.length > MAX_VALUE_LENGTH ? s.slice(0, MAX_VALUE_LENGTH) : s;
+  return s.length > MAX_VALUE_LENGTH ? cut(s, MAX_VALUE_LENGTH) : s;
+}
+
+/**
+ * The first `max` UTF-16 units of `s`, one fewer when the last would be the first half of a surrogate pair:
+ * half a character is not valid Unicode, and the store refuses a row holding one.
+ */
+export function cut(s: string, max: number): string {
+  const last = s.charCodeAt(max - 1);
+  return s.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
 }
 
 /** Sets `key` unless the value is empty. */

@@ -6,7 +6,7 @@
  */
 import { ROOT_CONTEXT, SeverityNumber, type Attributes, type LogRecord } from '@opentelemetry/api';
 import { ATTR, EVENT } from '../semconv.js';
-import { pathOf } from '../analytics/record.js';
+import { pathOf, text } from '../analytics/record.js';
 import type { BrowserEvent } from './schema.js';
 import type { Client } from './user-agent.js';
 
@@ -20,9 +20,6 @@ export interface IngestedEvent {
   /** Already reduced per the IP mode (truncated, or absent when dropped). */
   clientAddress?: string;
 }
-
-/** Longest attribute value written; a property is context, not a document. */
-const MAX_VALUE_LENGTH = 4096;
 
 export function eventKind(name: string): 'analytics' | 'error' | 'performance' {
   if (name === EVENT.error) return 'error';
@@ -102,9 +99,4 @@ export function toLogRecord(ingested: IngestedEvent): LogRecord {
     // Not the ingest request's trace: the event happened in the browser, before this request.
     context: ROOT_CONTEXT,
   };
-}
-
-function text(value: unknown): string {
-  const s = typeof value === 'string' ? value : JSON.stringify(value);
-  return s.length > MAX_VALUE_LENGTH ? s.slice(0, MAX_VALUE_LENGTH) : s;
 }

@@ -146,15 +146,30 @@ export class BatchWriter {
     for (const byShared of tables.values()) {
       for (const batch of byShared.values()) {
         try {
-          await this.#insert(batch);
-          this.#stats.written += batch.count;
-        } catch (err) {
-          this.#stats.failed += batch.count;
-          this.#onError(err, batch.table, batch.count);
+          await this.#insertIsolating(batch);
         } finally {
           this.#bytes -= batch.bytes;
         }
       }
+    }
+  }
+
+  /**
+   * Inserts a batch; when the engine refuses it for what is in its rows (a value it cannot parse), splits it in
+   * halves and inserts those, down to single rows, so that a bad row loses only itself. A refusal that is not
+   * about the rows (a missing table, an unreachable server) fails the batch once, without splitting.
+   */
+  async #insertIsolating(batch: Pending): Promise<void> {
+    try {
+      await this.#insert(batch);
+      this.#stats.written += batch.count;
+    } catch (err) {
+      if (batch.count < 2 || !isRowError(err)) {
+        this.#stats.failed += batch.count;
+        this.#onError(err, batch.table, batch.count);
+        return;
+      }
+      for (const half of halves(batch)) await this.#insertIsolating(half);
     }
   }
 
@@ -175,4 +190,43 @@ export class BatchWriter {
     for (const byShared of this.#pending.values()) for (const p of byShared.values()) bufferedRows += p.count;
     return { ...this.#stats, bufferedRows, bufferedBytes: this.#bytes };
   }
+}
+
+/**
+ * ClickHouse errors about the data of an insert rather than the statement or the server: parse and type
+ * errors, which a smaller batch without the offending row would not hit. Matched by the error name the engine
+ * puts in its message, e.g. "Code: 25. DB::Exception: ... (CANNOT_PARSE_ESCAPE_SEQUENCE)".
+ */
+const ROW_ERRORS =
+  /\b(CANNOT_PARSE_[A-Z_]+|CANNOT_READ_[A-Z_]+|INCORRECT_DATA|TYPE_MISMATCH|CANNOT_CONVERT_TYPE|TOO_LARGE_STRING_SIZE|CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN|VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE|VIOLATED_CONSTRAINT|INCORRECT_NUMBER_OF_COLUMNS|ILLEGAL_TYPE_OF_ARGUMENT)\b/;
+
+function isRowError(err: unknown): boolean {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    if (ROW_ERRORS.test(String((e as { message?: unknown }).message ?? e))) return true;
+  }
+  return false;
+}
+
+/** The batch's rows in two batches of about half each (JSON chunks are parsed back into rows: failures only). */
+function halves(batch: Pending): [Pending, Pending] {
+  const rows: object[] = batch.chunks.length > 0 ? batch.chunks.flatMap(chunkRows) : batch.rows;
+  const middle = Math.ceil(rows.length / 2);
+  const part = (slice: object[]): Pending => {
+    const chunks = batch.chunks.length > 0 ? [jsonChunk(slice)] : [];
+    return { table: batch.table, shared: batch.shared, chunks, rows: chunks.length > 0 ? [] : slice, count: slice.length, bytes: 0 };
+  };
+  return [part(rows.slice(0, middle)), part(rows.slice(middle))];
+}
+
+/** A chunk as write() makes it: a JSON array whose brackets were overwritten by a space and a newline. */
+function chunkRows(chunk: Buffer): object[] {
+  const body = chunk.toString('utf8');
+  return JSON.parse(`[${body.slice(1, -1)}]`) as object[];
+}
+
+function jsonChunk(rows: object[]): Buffer {
+  const chunk = Buffer.from(JSON.stringify(rows));
+  chunk[0] = SPACE;
+  chunk[chunk.length - 1] = NEWLINE;
+  return chunk;
 }

@@ -8,7 +8,7 @@ describe('BatchWriter on chDB', () => {
 
   beforeAll(async () => {
     t = await createTestStore({ migrate: false });
-    for (const name of ['a', 'b', 'c', 'd', 'e']) await t.store.command(`CREATE TABLE ${name} (x UInt32, s String) ENGINE = MergeTree ORDER BY x`);
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await t.store.command(`CREATE TABLE ${name} (x UInt32, s String) ENGINE = MergeTree ORDER BY x`);
     await t.store.command(
       'CREATE TABLE shared_cols (x UInt32, service LowCardinality(String), attrs Map(LowCardinality(String), String), tags Map(LowCardinality(String), String), n UInt8) ENGINE = MergeTree ORDER BY x',
     );
@@ -53,6 +53,46 @@ describe('BatchWriter on chDB', () => {
     expect(writer.stats()).toMatchObject({ failed: 2, written: 1 });
     expect(await count('c')).toBe(1);
     await writer.close();
+  });
+
+  // One value the engine refuses (here a lone surrogate, which chDB rejects as CANNOT_PARSE_ESCAPE_SEQUENCE) used
+  // to lose every row of its insert, other users' events included.
+  it('a row the engine refuses loses only itself: the rest of its batch is inserted and the bad rows counted', async () => {
+    const errors: Array<{ table: string; rows: number; message: string }> = [];
+    const writer = new BatchWriter(t.store, {
+      flushIntervalMs: 3_600_000,
+      onError: (e, table, rows) => errors.push({ table, rows, message: String(e) }),
+    });
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ x: i, s: `row ${i}` }));
+    rows[17].s = 'half a pair \ud83d';
+    rows[640].s = 'another \udbff cut';
+    expect(writer.write('f', rows.slice(0, 500))).toBe(true);
+    expect(writer.write('f', rows.slice(500))).toBe(true);
+    await writer.close();
+    expect(await count('f')).toBe(998);
+    const stored = await t.store.query<{ x: number }>('SELECT x FROM f WHERE x IN (17, 640, 0, 999) ORDER BY x');
+    expect(stored.map((r) => r.x)).toEqual([0, 999]);
+    expect(writer.stats()).toMatchObject({ written: 998, failed: 2 });
+    expect(errors.map((e) => [e.table, e.rows])).toEqual([
+      ['f', 1],
+      ['f', 1],
+    ]);
+    expect(errors[0].message).toMatch(/surrogate|ESCAPE/i);
+  });
+
+  it('does not split a batch whose failure is not about its rows (a missing table fails once)', async () => {
+    let calls = 0;
+    const errors: number[] = [];
+    const store = Object.create(t.store) as typeof t.store;
+    store.insertJson = (...args: Parameters<NonNullable<typeof t.store.insertJson>>) => {
+      calls++;
+      return t.store.insertJson!(...args);
+    };
+    const writer = new BatchWriter(store, { flushIntervalMs: 3_600_000, onError: (_e, _t, rows) => errors.push(rows) });
+    writer.write('no_such_table_either', Array.from({ length: 64 }, (_, i) => ({ x: i, s: '' })));
+    await writer.close();
+    expect(errors).toEqual([64]);
+    expect(calls).toBe(1);
   });
 
   it('drops a batch it cannot serialise instead of throwing into the app', async () => {
