@@ -17,7 +17,7 @@ import { ATTR, EVENT, METRIC } from '../semconv.js';
 import { resolveIdentity } from '../analytics/identity.js';
 import { instruments } from '../analytics/otel.js';
 import { emit, identityAttributes, text } from '../analytics/record.js';
-import { classifyCategory, classifySeverity, sentryLevel, type ClassifyHints, type ErrorCategory, type ErrorSeverity } from './classify.js';
+import { classifyCategory, classifySeverity, httpStatusOf, sentryLevel, type ClassifyHints, type ErrorCategory, type ErrorSeverity } from './classify.js';
 import { fingerprint } from './fingerprint.js';
 
 export interface ErrorContext extends ClassifyHints {
@@ -102,7 +102,7 @@ export function captureError(error: unknown, errorContext: ErrorContext = {}): C
     const span = liveSpan();
     if (!span) return;
     span.recordException(err);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+    if (!isClientError(error, errorContext)) span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
     span.setAttributes({ ...classification, [ATTR.errorFingerprint]: fp, 'error.type': type });
   });
 
@@ -153,6 +153,17 @@ function liveSpan(): Span | undefined {
   if (active?.isRecording()) return active;
   const server = getRPCMetadata(context.active())?.span;
   return server?.isRecording() ? server : undefined;
+}
+
+/**
+ * A 4xx raised while answering an HTTP request (a server span is in the context): the client's error, not the
+ * server's. OTel's HTTP conventions leave such spans unset, so error rates and the tail sampler's every-error
+ * policy count server failures (5xx) only. Outside a request (a job calling an API that answers 429), the
+ * status is the job's failure.
+ */
+function isClientError(error: unknown, errorContext: ErrorContext): boolean {
+  const status = httpStatusOf(error, errorContext);
+  return status !== undefined && status >= 400 && status < 500 && getRPCMetadata(context.active()) !== undefined;
 }
 
 function guard<T>(what: string, fn: () => T): T | undefined {

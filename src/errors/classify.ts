@@ -106,6 +106,11 @@ function httpStatus(e: Record<string, unknown>): number | undefined {
   return undefined;
 }
 
+/** The HTTP status the error or the hints carry (the error's own first, along its causes), if any. */
+export function httpStatusOf(error: unknown, hints: ClassifyHints = {}): number | undefined {
+  return signals(error, hints).status;
+}
+
 export function classifyCategory(error: unknown, hints: ClassifyHints = {}): ErrorCategory {
   if (hints.category) return hints.category;
   const s = signals(error, hints);

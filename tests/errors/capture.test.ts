@@ -136,4 +136,31 @@ describe('captureError', () => {
     const messages = otel.logs().filter((r) => r.eventName === EVENT.error).map((r) => r.attributes[ATTR.exceptionMessage]);
     expect(messages).toEqual(expect.arrayContaining(['handler failed after its span ended', 'no live span anywhere']));
   });
+  // OTel's HTTP conventions: a 4xx answer is the client's error, not the server's; its SERVER span stays unset.
+  // (Outside a request, a 429 from an API a job calls is the job's failure: the first test's span is Error.)
+  // The Errors and Performance views count StatusCode = 'Error' as failures, so a 404 must not be one.
+  it('leaves the span status unset for a 4xx error, sets Error for a 5xx or an error without a status', () => {
+    const tracer = trace.getTracer('test');
+    const cases = [
+      { name: 'GET /runs/:id 404', error: Object.assign(new Error('Run not found'), { status: 404 }), context: {} },
+      { name: 'POST /projects 400', error: new Error('name is required'), context: { statusCode: 400 } },
+      { name: 'GET /debug/error 500', error: Object.assign(new Error('boom'), { status: 500 }), context: {} },
+      { name: 'job without a status', error: new Error('failed'), context: {} },
+    ];
+    for (const c of cases) {
+      tracer.startActiveSpan(c.name, { kind: SpanKind.SERVER }, (span) => {
+        // What the http instrumentation puts in the request's context.
+        context.with(setRPCMetadata(context.active(), { type: RPCType.HTTP, span }), () => captureError(c.error, c.context));
+        span.end();
+      });
+    }
+    const status = (name: string) => otel.spans().find((s) => s.name === name)!.status.code;
+    const exceptions = (name: string) => otel.spans().find((s) => s.name === name)!.events.filter((e) => e.name === 'exception').length;
+    expect(status('GET /runs/:id 404')).toBe(SpanStatusCode.UNSET);
+    expect(status('POST /projects 400')).toBe(SpanStatusCode.UNSET);
+    expect(status('GET /debug/error 500')).toBe(SpanStatusCode.ERROR);
+    expect(status('job without a status')).toBe(SpanStatusCode.ERROR);
+    // The exception is still on every span, for the trace view.
+    for (const c of cases) expect(exceptions(c.name)).toBe(1);
+  });
 });
