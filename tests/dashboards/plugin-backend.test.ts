@@ -10,6 +10,8 @@
  * tests and the benchmark run) differs from the SQL the plugin executed: the plugin is the reference.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CLICKHOUSE_DATASOURCE, DASHBOARD_DATASOURCE } from '../../src/dashboards/datasource.js';
@@ -233,7 +235,7 @@ describe('every dashboard and alert query through the Grafana ClickHouse plugin 
     }
     batch = await runPluginQueries(datasource, batchKeys.map((k) => (planned.get(k) as Planned).query));
     for (const r of batch.results) results.set(r.key, r);
-  }, 600_000);
+  }, 900_000); // a cold Go build of the harness takes about 5 minutes on 2 cores
 
   afterAll(async () => {
     await front?.close();
@@ -252,7 +254,10 @@ describe('every dashboard and alert query through the Grafana ClickHouse plugin 
     expect(results.size).toBe(SELECTIONS.length * (panelQueries.length + variableQueries.length) + alertQueries.length);
     // Every result came over the front: the plugin's own connection, not a shortcut.
     expect(front.requests.filter((r) => /^SELECT displayName\(\), version\(\), revision\(\), timezone\(\)/.test(r.query)).length).toBeGreaterThan(0);
-    console.info(`plugin harness build ${Math.round(buildMs)} ms; ${results.size} queries; front requests ${front.requests.length}`);
+    const alertsWithRows = [...results.values()].filter((r) => r.key.startsWith('alert rule') && r.frames.some((f) => f.rows > 0)).length;
+    console.info(
+      `plugin harness build ${Math.round(buildMs)} ms; ${results.size} queries (alert queries with rows on the healthy scenario: ${alertsWithRows}/${alertQueries.length}); front requests ${front.requests.length}`,
+    );
   });
 
   it('has no backend macro nested in another macro call (macropro v1.0.0, linked here, would not expand it as v1.0.1 does)', () => {
@@ -281,6 +286,36 @@ describe('every dashboard and alert query through the Grafana ClickHouse plugin 
       if (p.query.model.format === 1 && rows !== expected) problems.push(`${key}: ${rows} rows through the plugin, ${expected} from chDB directly`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('gets the same frames when ClickHouse gzips its answers (the plugin asks with Accept-Encoding: gzip)', async () => {
+    // clickhouse-go (HTTP, gzip) sends Accept-Encoding: gzip but not enable_http_compression=1, so a server,
+    // and the front, answer uncompressed unless the datasource's custom settings turn it on; here they do.
+    // A pass-through proxy between the plugin and the front records how each answer was encoded.
+    const encodings: string[] = [];
+    const target = new URL(front.url);
+    const proxy = createServer((req, res) => {
+      const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        encodings.push(String(answer.headers['content-encoding'] ?? 'identity'));
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const keys = [...planned.keys()].filter((k) => k.startsWith('alert rule') || k.includes('[All]'));
+      const compressed = {
+        ...datasource,
+        jsonData: { ...datasource.jsonData, port: (proxy.address() as AddressInfo).port, customSettings: [{ setting: 'enable_http_compression', value: '1' }] },
+      };
+      const again = await runPluginQueries(compressed, keys.map((k) => (planned.get(k) as Planned).query));
+      expect(encodings.filter((e) => e === 'gzip').length).toBeGreaterThanOrEqual(keys.length);
+      const framesOf = (r: PluginResult | undefined) => ({ error: r?.error, frames: r?.frames });
+      for (const r of again.results) expect(framesOf(r), r.key).toEqual(framesOf(results.get(r.key)));
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('executes exactly the SQL our TypeScript expansion produces (up to whitespace)', () => {

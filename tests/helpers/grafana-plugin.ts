@@ -81,7 +81,7 @@ function goBinary(): string {
 export async function buildPluginHarness(): Promise<{ bin: string; ms: number }> {
   const started = performance.now();
   try {
-    await run(goBinary(), ['build', '-o', HARNESS_BIN, '.'], { cwd: HARNESS_DIR, maxBuffer: 16 << 20, timeout: 600_000 });
+    await run(goBinary(), ['build', '-o', HARNESS_BIN, '.'], { cwd: HARNESS_DIR, maxBuffer: 16 << 20, timeout: 840_000 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new Error(
