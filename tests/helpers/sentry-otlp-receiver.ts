@@ -14,7 +14,6 @@ import { gunzipSync } from 'node:zlib';
 import { waitFor, type WaitOptions } from './otlp-receiver.js';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const root = require('otlp-transformer-protobufjs/build/src/generated/root.js') as {
   opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: ProtoType } } } } };
 };
