@@ -1,3 +1,0 @@
-module github.com/grafana/schemads
-
-go 1.24
