@@ -51,6 +51,8 @@ export interface ClickHouseFrontRequest {
   user?: string;
   /** Rows an INSERT wrote (from chDB's summary), when known. */
   rows?: number;
+  /** The request body's Content-Encoding, when it had one (gzip, deflate, br). */
+  encoding?: string;
 }
 
 export interface ClickHouseFront {
@@ -67,6 +69,11 @@ export interface ClickHouseFrontOptions {
   store: ChdbStore;
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * The revision the hello answer reports (default 0, the one at which chDB's Native output decodes). Only
+   * for showing that another value breaks clients: they then expect block info chDB does not write.
+   */
+  helloRevision?: number;
 }
 
 /** ClickHouse error codes used by the front itself. */
@@ -179,6 +186,7 @@ export async function startClickHouseFront(options: ClickHouseFrontOptions): Pro
         "ClickHouse's native lz4/zstd block compression of the request (decompress=1) is not supported by the ClickHouse front over chDB: set the client's compression to gzip, deflate, br or none",
       );
     }
+    if (req.headers['content-encoding']) entry.encoding = req.headers['content-encoding'];
     const data = decodeBody(body, req.headers['content-encoding']);
 
     // The query is the `query` parameter followed by the body, unless the parameter is an INSERT ... FORMAT,
@@ -217,7 +225,7 @@ export async function startClickHouseFront(options: ClickHouseFrontOptions): Pro
 
     if (isHello(query)) {
       const revision = Number(params.get('client_protocol_version') ?? 0);
-      send(res, 200, helloBlock(hello, revision), 'application/octet-stream', { 'X-ClickHouse-Format': 'Native' });
+      send(res, 200, helloBlock(hello, revision, options.helloRevision ?? 0), 'application/octet-stream', { 'X-ClickHouse-Format': 'Native' });
       return;
     }
 
@@ -329,7 +337,7 @@ function contentType(format: string): string {
  * revision is > 0 and a custom-serialization byte per column from 54454 (ClickHouse's NativeWriter does the
  * same). It reports revision 0 so the client decodes chDB's plain Native from then on.
  */
-export function helloBlock(hello: { name: string; version: string; tz: string }, clientRevision: number): Buffer {
+export function helloBlock(hello: { name: string; version: string; tz: string }, clientRevision: number, reported = 0): Buffer {
   const out: Buffer[] = [];
   const uvarint = (n: number) => {
     const bytes: number[] = [];
@@ -378,7 +386,7 @@ export function helloBlock(hello: { name: string; version: string; tz: string },
     return Buffer.concat([Buffer.from(len), b]);
   };
   const revision = Buffer.alloc(4);
-  revision.writeUInt32LE(0);
+  revision.writeUInt32LE(reported);
   column('displayName()', 'String', strValue(hello.name));
   column('version()', 'String', strValue(hello.version));
   column('revision()', 'UInt32', revision);
