@@ -1,6 +1,6 @@
 /**
  * The ClickHouse front (tests/helpers/clickhouse-front.ts) against a real ClickHouse client: clickhouse-go v2
- * at the version the contrib clickhouse exporter pins (v2.47.0 for v0.161-v0.165), over http://, built from
+ * at the version the contrib clickhouse exporter pins (v2.46.0 for v0.155, which collector/builder-config.yaml pins; v2.47.0 for v0.161-v0.165), over http://, built from
  * tests/real-stack/chclient. The client's own decoding is the judge of the hello answer, of chDB's Native
  * output and of the front's errors; the rows it inserts are read back through the test store (chDB's own
  * session), so both directions are checked by a party other than the front.

@@ -2,7 +2,7 @@ module tc9/chclient
 
 go 1.26
 
-require github.com/ClickHouse/clickhouse-go/v2 v2.47.0
+require github.com/ClickHouse/clickhouse-go/v2 v2.46.0
 
 require (
 	github.com/ClickHouse/ch-go v0.73.0 // indirect
