@@ -1,7 +1,8 @@
 /**
  * What the privacy processors do to one attribute map or log record, per config.privacy:
  * 1. consent (analytics events only): a record about a user without consent is dropped or pseudonymised
- *    (consentMode); events from the browser tracker were only sent with consent and count as granted;
+ *    (consentMode); events from the browser tracker were only sent with consent and count as granted,
+ *    unless the server knows the user said no;
  * 2. redaction of secret keys and of secrets / personal data inside values (redact, allowKeys, denyKeys);
  * 3. client IP addresses dropped or truncated (ipMode);
  * 4. user ids replaced by their HMAC when pseudonymizeKey is set.
@@ -44,11 +45,14 @@ export class PrivacyPolicy {
 
   /** What consent asks for this record's attributes. */
   consentFor(attributes: Attributes): ConsentOutcome {
-    if (attributes[ATTR.eventKind] !== 'analytics' || attributes[ATTR.eventSource] === 'browser') return 'keep';
+    if (attributes[ATTR.eventKind] !== 'analytics') return 'keep';
     const userId = attributes[ATTR.userId];
     if (typeof userId !== 'string' || userId === '') return 'keep';
-    if (this.consent.granted(userId)) return 'keep';
-    return this.consentMode === 'pseudonymize' ? 'pseudonymize' : 'drop';
+    const withoutConsent = this.consentMode === 'pseudonymize' ? 'pseudonymize' : 'drop';
+    // The browser tracker sends only with the visitor's consent, so a user the server never asked counts as
+    // granted there; but a "no" the server knows of (another device, a withdrawal) wins over the browser.
+    if (attributes[ATTR.eventSource] === 'browser') return this.consent.state(userId) === 'denied' ? withoutConsent : 'keep';
+    return this.consent.granted(userId) ? 'keep' : withoutConsent;
   }
 
   /**

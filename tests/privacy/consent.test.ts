@@ -61,6 +61,15 @@ describe('consent, drop mode (the default)', () => {
     expect(otel.logs().map((r) => r.eventName)).toEqual(['report.viewed', 'tc9.error']);
   });
 
+  // The demo's decliners had their browser events stored as consent=granted and counted as active users.
+  it('a "no" the server knows of wins over the browser: browser-sent events of a user who declined are dropped', () => {
+    const { privacy, otel } = setup({});
+    privacy.consent.set('said-no', false);
+    track({ ...event('said-no'), metadata: { source: 'client' } });
+    track({ ...event('asked-in-browser'), metadata: { source: 'client' } });
+    expect(otel.logs().map((r) => r.attributes[ATTR.userId])).toEqual(['asked-in-browser']);
+  });
+
   it('in a chain (no wrapping) the record is emptied of everything personal', () => {
     const { otel } = setup({}, 'chain');
     track(event('no-consent'));
