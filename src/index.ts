@@ -1,14 +1,15 @@
 /**
- * The public API of tc9-observability: start/shutdown for apps that prefer code to `--import
- * tc9-observability/register`, and the domain API auto-instrumentation cannot know about.
+ * tc9-observability: the API that auto-instrumentation cannot know about. Cheap to import: it needs only
+ * @opentelemetry/api (and Sentry's core, which does nothing until the SDK has started it), so libraries and
+ * hot paths can use it. The rest lives on subpaths:
+ * - tc9-observability/register: `node --import tc9-observability/register app.js` starts everything;
+ * - tc9-observability/sdk: start() and shutdown() for apps that prefer code, and the SDK's building blocks;
+ * - tc9-observability/express, /fastify: framework adapters (identity, error handler, browser-events endpoint);
+ * - tc9-observability/browser, /react: the browser tracker; tc9-observability/ingest: the endpoint's core.
  */
-export { start, shutdown } from './sdk/start.js';
-export type { StartOptions, Telemetry } from './sdk/start.js';
-export { setupExpressErrorHandler } from './sdk/express.js';
-export type { ExpressLikeApp } from './sdk/express.js';
-export { createSentryScrubber, scrubEvent } from './privacy/sentry-event.js';
-export { loadConfig, ConfigError } from './config.js';
-export type { Config } from './config.js';
+
+// Flushes and stops the telemetry that /register or start() started (without loading the SDK itself).
+export { shutdown } from './core/sdk-handle.js';
 
 // Migration runs and their phases.
 export { MigrationRun, MigrationPhase, startMigrationRun, trackMigrationRun } from './migration/index.js';
@@ -18,21 +19,18 @@ export type { MigrationProgress, MigrationRunMeta, MigrationRunOptions, PhaseOut
 export * from './analytics/index.js';
 
 // Classified errors.
-export { captureError, classifyCategory, classifySeverity, fingerprint, markExternalServiceError, withExternalService } from './errors/index.js';
+export { captureError, classifyCategory, classifySeverity, fingerprint, markExternalServiceError, toError, withExternalService } from './errors/index.js';
 export type { CapturedError, ErrorCategory, ErrorContext, ErrorSeverity } from './errors/index.js';
 
 // Scheduled-job monitors.
 export { monitor } from './monitors/index.js';
 export type { MonitorOptions, MonitorStatus, MonitoredJob, ScheduleSpec } from './monitors/index.js';
 
-// Request identity (user, session, organisation) on spans, baggage and the Sentry scope.
-export { expressIdentity, fastifyIdentity, runWithIdentity, contextWithIdentity } from './middleware/index.js';
-export type { Identify, IdentityOptions } from './middleware/index.js';
+// Request identity (user, session, organisation) on spans, baggage and the Sentry scope, framework-free.
+export { runWithIdentity, contextWithIdentity, identifyFromHeaders } from './middleware/identity.js';
+export type { Identify, IdentityOptions } from './middleware/identity.js';
 
-// Privacy building blocks (start() already applies them to everything it exports).
-export { ConsentRegistry, createPrivacyProcessors, createRedactor, createPseudonymizer } from './privacy/index.js';
-export type { PrivacyProcessors, Redactor } from './privacy/index.js';
-
-// The browser-events endpoint (the browser tracker's batches), for Express apps.
-export { expressIngest } from './ingest/index.js';
-export type { ExpressIngestOptions } from './ingest/index.js';
+// Privacy building blocks that need no SDK (start() applies the policy to everything it exports).
+export { ConsentRegistry } from './privacy/consent.js';
+export { createRedactor, type Redactor } from './privacy/redact.js';
+export { createPseudonymizer } from './privacy/pseudonymize.js';

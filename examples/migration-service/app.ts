@@ -15,7 +15,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
-import { expressIdentity, expressIngest, setupExpressErrorHandler, type ExpressIngestOptions } from 'tc9-observability';
+import { expressIdentity, expressIngest, setupExpressErrorHandler, type ExpressIngestOptions } from 'tc9-observability/express';
 import { applySchema } from './db/apply-schema.js';
 import { openDatabase, type Database } from './db/database.js';
 import type { PrismaClient } from './generated/prisma/client.js';

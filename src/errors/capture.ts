@@ -9,9 +9,9 @@
  * - the METRIC.errors counter by category and severity.
  * Each step is guarded: reporting an error never throws another.
  */
-import { SeverityNumber, SpanStatusCode, context, diag, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SeverityNumber, SpanStatusCode, context, diag, type Attributes } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
-import * as Sentry from '@sentry/node';
+import * as Sentry from '@sentry/core';
 import { randomUUID } from 'node:crypto';
 import { ATTR, EVENT, METRIC } from '../semconv.js';
 import { resolveIdentity } from '../analytics/identity.js';
@@ -19,6 +19,7 @@ import { instruments } from '../analytics/otel.js';
 import { emit, identityAttributes, text } from '../analytics/record.js';
 import { classifyCategory, classifySeverity, httpStatusOf, sentryLevel, type ClassifyHints, type ErrorCategory, type ErrorSeverity } from './classify.js';
 import { fingerprint } from './fingerprint.js';
+import { liveSpan } from './live-span.js';
 
 export interface ErrorContext extends ClassifyHints {
   userId?: string;
@@ -141,18 +142,6 @@ export function captureError(error: unknown, errorContext: ErrorContext = {}): C
   guard('metric', () => errorInstruments().errors.add(1, classification));
 
   return { category, severity, fingerprint: fp, eventId, sentryEventId };
-}
-
-/**
- * The span to record on: the active one while it is recording, else the request's server span, which the http
- * instrumentation keeps in the context's RPC metadata. An Express error handler runs after the request-handler
- * span has ended, and an ended span only answers with a diag warning; the server span is still open then.
- */
-function liveSpan(): Span | undefined {
-  const active = trace.getActiveSpan();
-  if (active?.isRecording()) return active;
-  const server = getRPCMetadata(context.active())?.span;
-  return server?.isRecording() ? server : undefined;
 }
 
 /**

@@ -1,13 +1,11 @@
 /**
  * The browser-events endpoint: receives the tracker's batches (tc9-observability/browser) and emits
- * each event as the same OpenTelemetry event the server-side analytics API writes.
+ * each event as the same OpenTelemetry event the server-side analytics API writes. Framework-free: mount it
+ * with expressIngest() from tc9-observability/express or fastifyIngest() from tc9-observability/fastify, or
+ * call createIngestHandler() from any server.
  */
 export { createIngestHandler, DEFAULT_INGEST_PATH } from './handler.js';
 export type { IngestHandler, IngestOptions, IngestReply, IngestRequest, IngestResponse } from './handler.js';
-export { expressIngest } from './express.js';
-export type { ExpressIngestOptions } from './express.js';
-export { fastifyIngest } from './fastify.js';
-export type { FastifyIngestOptions } from './fastify.js';
 export { browserEventSchema, MAX_EVENTS_PER_BATCH } from './schema.js';
 export type { BrowserEvent, Rejection } from './schema.js';
 export { toLogRecord } from './to-log-record.js';

@@ -7,7 +7,7 @@
  */
 import { getRPCMetadata } from '@opentelemetry/core';
 import { context, propagation, trace, type Context } from '@opentelemetry/api';
-import * as Sentry from '@sentry/node';
+import * as Sentry from '@sentry/core';
 import { BAGGAGE_KEYS, type Identity } from '../analytics/identity.js';
 import { ATTR } from '../semconv.js';
 

@@ -14,7 +14,7 @@
  *   new Cron('0 2 * * *', job);   // or any scheduler: the job is a plain async function
  */
 import { SpanKind, SpanStatusCode, context, diag, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
-import * as Sentry from '@sentry/node';
+import * as Sentry from '@sentry/core';
 import type { MonitorConfig } from '@sentry/core';
 import { ATTR, SPAN } from '../semconv.js';
 import { getTracer } from '../analytics/otel.js';

@@ -4,7 +4,7 @@
  * deny keys, TC9_PRIVACY_REDACT), secrets and personal data in messages, exception values, source lines,
  * request data, breadcrumbs, extra and tags. The redactor is the one spans and events use, in strict mode.
  */
-import type { Breadcrumb, Event } from '@sentry/node';
+import type { Breadcrumb, Event } from '@sentry/core';
 import { createRedactor, type RedactionOptions } from './redact.js';
 import { REDACTED } from './text.js';
 

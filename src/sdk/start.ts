@@ -31,6 +31,7 @@ import { observeHeapLimit } from './heap-limit.js';
 import { BaggageLogRecordProcessor, BaggageSpanProcessor } from '../middleware/baggage-processors.js';
 import { createPrivacyProcessors, type PrivacyProcessors } from '../privacy/processors.js';
 import type { ConsentRegistry } from '../privacy/consent.js';
+import { setSdkHandle } from '../core/sdk-handle.js';
 
 export interface StartOptions {
   /** Defaults to loadConfig(process.env). */
@@ -70,8 +71,10 @@ export function start(options: StartOptions = {}): Promise<Telemetry | undefined
   }
   running = startOnce(options).catch((error: unknown) => {
     running = undefined;
+    setSdkHandle(undefined);
     throw error;
   });
+  setSdkHandle({ shutdown });
   return running;
 }
 
@@ -79,6 +82,7 @@ export function start(options: StartOptions = {}): Promise<Telemetry | undefined
 export async function shutdown(): Promise<void> {
   const telemetry = await running?.catch(() => undefined);
   running = undefined;
+  setSdkHandle(undefined);
   await telemetry?.shutdown();
 }
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { rolldown } from 'rolldown';
 import { loadConfig } from '../../src/config.js';
-import { expressIngest } from '../../src/ingest/index.js';
+import { expressIngest } from '../../src/express/index.js';
 import { ATTR, EVENT, SCOPE_NAME } from '../../src/semconv.js';
 import { ChdbStore } from '../../src/store/chdb-store.js';
 import { createStoreExporters } from '../../src/store/exporters.js';

@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { expressIngest } from '../../src/ingest/index.js';
+import { expressIngest } from '../../src/express/index.js';
 import { ATTR, EVENT } from '../../src/semconv.js';
 import { CHROME_WINDOWS_UA, event, IPHONE_UA, post, startIngestServer, WRITE_KEY, type Framework, type IngestServer } from './harness.js';
 

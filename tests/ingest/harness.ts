@@ -8,7 +8,9 @@ import Fastify from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.js';
-import { expressIngest, fastifyIngest, type IngestOptions } from '../../src/ingest/index.js';
+import type { IngestOptions } from '../../src/ingest/index.js';
+import { expressIngest } from '../../src/express/index.js';
+import { fastifyIngest } from '../../src/fastify/index.js';
 import type { TrackedEvent } from '../../src/browser/event.js';
 
 export type Framework = 'express' | 'fastify';

@@ -12,6 +12,8 @@ import { waitFor } from '../helpers/otlp-receiver.js';
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const REGISTER = `${REPO}dist/src/register.js`;
 export const INDEX = `${REPO}dist/src/index.js`;
+/** The Express adapter entry (tc9-observability/express). */
+export const EXPRESS = `${REPO}dist/src/express/index.js`;
 export const FIXTURES = `${REPO}tests/fixtures/`;
 
 export interface ChildApp {

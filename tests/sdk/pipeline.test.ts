@@ -9,7 +9,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, expect, it } from 'vitest';
 import { trackFeatureUsage } from '../../src/analytics/index.js';
 import { loadConfig } from '../../src/config.js';
-import { shutdown, start } from '../../src/index.js';
+import { shutdown, start } from '../../src/sdk/index.js';
 
 const spans = new InMemorySpanExporter();
 const logRecords = new InMemoryLogRecordExporter();

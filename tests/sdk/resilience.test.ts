@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/postgres.js';
-import { FIXTURES, INDEX, startApp, type ChildApp } from './child-app.js';
+import { FIXTURES, EXPRESS, startApp, type ChildApp } from './child-app.js';
 
 const ROUTES = ['/health', '/users/5', '/users/6', '/missing', '/boom'];
 
@@ -40,7 +40,7 @@ async function answers(app: ChildApp): Promise<string[]> {
 }
 
 it('serves exactly as before while exports to the collector and Sentry fail', async () => {
-  const env = { DATABASE_URL: db.url, TC9_INDEX: INDEX };
+  const env = { DATABASE_URL: db.url, TC9_EXPRESS: EXPRESS };
   const plain = await startApp(`${FIXTURES}express-pg/app.mjs`, { env, instrument: false });
   apps.push(plain);
   const expected = await answers(plain);

@@ -9,7 +9,7 @@ import { InMemoryLogRecordExporter, type LogRecordProcessor, type ReadWriteLogRe
 import { InMemorySpanExporter, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { shutdown, start } from '../../src/index.js';
+import { shutdown, start } from '../../src/sdk/index.js';
 
 const spans = new InMemorySpanExporter();
 const logRecords = new InMemoryLogRecordExporter();

@@ -2,8 +2,10 @@
  * Express error middleware: the error goes to Sentry (linked to the request's OTel trace through
  * openTelemetryIntegration) and onto the active span, then on to the app's own error handling.
  */
-import { SpanStatusCode, trace } from '@opentelemetry/api';
-import * as Sentry from '@sentry/node';
+import { SpanStatusCode } from '@opentelemetry/api';
+import * as Sentry from '@sentry/core';
+import { toError } from '../errors/capture.js';
+import { liveSpan } from '../errors/live-span.js';
 
 type Next = (error?: unknown) => void;
 export type ErrorMiddleware = (error: unknown, req: unknown, res: unknown, next: Next) => void;
@@ -30,9 +32,10 @@ export function recordError(error: unknown): void {
     if (reported.has(error)) return;
     reported.add(error);
   }
-  const span = trace.getActiveSpan();
+  // The live span: Express has ended the route's request-handler span by the time error middleware runs.
+  const span = liveSpan();
   if (span) {
-    const exception = error instanceof Error ? error : new Error(String(error));
+    const exception = toError(error);
     span.recordException(exception);
     span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message });
   }
