@@ -16,7 +16,19 @@ import { COMMON_SETTINGS, StoreError, type QueryParams, type SharedColumns, type
 
 /** Loaded on first use: the engine is a large native library that server-backed processes never need. */
 function openSession(dir: string): Session {
-  const chdb = createRequire(import.meta.url)('chdb') as typeof import('chdb');
+  let chdb: typeof import('chdb');
+  try {
+    chdb = createRequire(import.meta.url)('chdb') as typeof import('chdb');
+  } catch (error) {
+    // An optional peer dependency: a service that exports to a collector never needs the engine (~550 MB).
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      'tc9-observability: the embedded store (TC9_EXPORTER=store, or the tc9-obs CLI without CLICKHOUSE_URL) needs chDB, ' +
+        'the ClickHouse engine as a library, which is not installed. Install it with `npm install chdb` (about 550 MB), ' +
+        'or set CLICKHOUSE_URL to use a ClickHouse server instead.',
+      { cause: error },
+    );
+  }
   return new chdb.Session(dir);
 }
 
