@@ -18,5 +18,18 @@ export function createResource(config: Config): Resource {
   );
 }
 
+/**
+ * The process detector without the command line (process.command_args, process.command, process.command_line):
+ * an argument can carry a secret (--password=..., a token in a URL), and every span and event would repeat it.
+ */
+const processDetectorWithoutCommandLine: ResourceDetector = {
+  detect(config) {
+    const detected = processDetector.detect(config);
+    const attributes = { ...detected.attributes };
+    for (const key of Object.keys(attributes)) if (key.startsWith('process.command')) delete attributes[key];
+    return { ...detected, attributes };
+  },
+};
+
 /** The env detector is left out on purpose: OTEL_RESOURCE_ATTRIBUTES is read (and validated) by src/config.ts. */
-export const RESOURCE_DETECTORS: ResourceDetector[] = [processDetector, hostDetector, osDetector, serviceInstanceIdDetector];
+export const RESOURCE_DETECTORS: ResourceDetector[] = [processDetectorWithoutCommandLine, hostDetector, osDetector, serviceInstanceIdDetector];

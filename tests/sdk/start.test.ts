@@ -50,6 +50,18 @@ it('runs the extra processors before the exporting ones', async () => {
   expect(record!.attributes['user.email']).toBe('[redacted]');
 });
 
+// A command line can carry secrets (--password=..., a token in a URL): privacy by default keeps it out.
+it('describes the process without its command line', async () => {
+  const telemetry = (await running)!;
+  trace.getTracer('test').startSpan('resource-check').end();
+  await telemetry.flush();
+  await new Promise((r) => setTimeout(r, 50)); // async resource attributes settle after the first export
+  const span = spans.getFinishedSpans().find((s) => s.name === 'resource-check')!;
+  const attributes = span.resource.attributes;
+  expect(attributes['process.pid']).toBe(process.pid);
+  expect(Object.keys(attributes).filter((k) => k.startsWith('process.command'))).toEqual([]);
+});
+
 it('returns the running instance on a second start()', async () => {
   expect(await start({ config })).toBe(await running);
 });
