@@ -6,6 +6,7 @@
 export { start, shutdown } from './start.js';
 export type { StartOptions, Telemetry } from './start.js';
 export { loadConfig, ConfigError } from '../config.js';
+export { configFrom, CONFIG_OPTIONS, type ConfigOptions } from '../options.js';
 export type { Config } from '../config.js';
 export { createPrivacyProcessors } from '../privacy/processors.js';
 export type { PrivacyProcessors } from '../privacy/processors.js';

@@ -10,7 +10,7 @@ import { PeriodicExportingMetricReader, type IMetricReader, type PushMetricExpor
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import * as Sentry from '@sentry/node';
-import { loadConfig, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { setupDiagLogger } from './diag.js';
 import {
   ExportFailureReporter,
@@ -32,9 +32,14 @@ import { BaggageLogRecordProcessor, BaggageSpanProcessor } from '../middleware/b
 import { createPrivacyProcessors, type PrivacyProcessors } from '../privacy/processors.js';
 import type { ConsentRegistry } from '../privacy/consent.js';
 import { setSdkHandle } from '../core/sdk-handle.js';
+import { configFrom, type ConfigOptions } from '../options.js';
 
-export interface StartOptions {
-  /** Defaults to loadConfig(process.env). */
+/**
+ * Typed options (ConfigOptions: serviceName, sentryDsn, exporter, sampleRatio, privacy, ...) win over the
+ * environment, which fills in the rest; `config` replaces both.
+ */
+export interface StartOptions extends ConfigOptions {
+  /** A whole configuration (e.g. loadConfig(env)); set, the typed options and the environment are not read. */
   config?: Config;
   /** Run before the exporting batch processor, so they see (and may redact) every span first. */
   spanProcessors?: SpanProcessor[];
@@ -87,7 +92,7 @@ export async function shutdown(): Promise<void> {
 }
 
 async function startOnce(options: StartOptions): Promise<Telemetry | undefined> {
-  const config = options.config ?? loadConfig(process.env);
+  const config = options.config ?? configFrom(options);
   if (config.disabled) return undefined;
   const instrumentations = [...createInstrumentations(config), ...(options.instrumentations ?? [])];
   const exporters = { ...(await createExporters(config)), ...options.exporters } as Exporters;
