@@ -7,13 +7,20 @@ import type { NamedQuery } from './query.js';
 
 const SERVER_SPANS = `SpanKind IN ('Server', 'SPAN_KIND_SERVER') AND $__timeFilter(Timestamp) AND ${serviceFilter('ServiceName')}`;
 const ROUTE = `if(SpanAttributes['http.route'] != '', SpanAttributes['http.route'], SpanName)`;
-const FAILED = `(StatusCode IN ('Error', 'STATUS_CODE_ERROR') OR toUInt16OrZero(SpanAttributes['http.response.status_code']) >= 500)`;
+const STATUS = `toUInt16OrZero(SpanAttributes['http.response.status_code'])`;
+/**
+ * A failed request is the server's failure: a 5xx answer, or an error status on a span that did not answer 4xx.
+ * A 4xx is the client's (OTel's HTTP conventions leave such SERVER spans unset; other SDKs may not), counted on
+ * its own as client_errors.
+ */
+const FAILED = `(${STATUS} >= 500 OR (StatusCode IN ('Error', 'STATUS_CODE_ERROR') AND NOT (${STATUS} BETWEEN 400 AND 499)))`;
+const CLIENT_ERROR = `${STATUS} BETWEEN 400 AND 499`;
 
 export const httpRouteLatency: NamedQuery = {
   name: 'http_route_latency',
-  description: 'Requests, error rate and p50/p95/p99 latency (ms) per route and method, from server spans',
+  description: 'Requests, server errors (5xx) and their rate, client errors (4xx), and p50/p95/p99 latency (ms) per route and method, from server spans',
   params: [SERVICE],
-  columns: ['route', 'method', 'requests', 'errors', 'error_rate', 'p50_ms', 'p95_ms', 'p99_ms'],
+  columns: ['route', 'method', 'requests', 'errors', 'error_rate', 'client_errors', 'p50_ms', 'p95_ms', 'p99_ms'],
   sql: `
 SELECT
     ${ROUTE} AS route,
@@ -21,6 +28,7 @@ SELECT
     count() AS requests,
     countIf(${FAILED}) AS errors,
     errors / requests AS error_rate,
+    countIf(${CLIENT_ERROR}) AS client_errors,
     quantile(0.5)(Duration) / 1e6 AS p50_ms,
     quantile(0.95)(Duration) / 1e6 AS p95_ms,
     quantile(0.99)(Duration) / 1e6 AS p99_ms

@@ -211,8 +211,11 @@ export function generate(seed = 7, now = Date.now()): Dataset {
   for (const { route, method, n, scaleMs } of ROUTES) {
     for (let i = 0; i < n; i++) {
       const durationNs = Math.floor(scaleMs * 1e6 * (0.2 + -Math.log(1 - rand()))) + Math.floor(rand() * 1000);
-      const status5xx = rand() < 0.06;
-      const statusError = !status5xx && rand() < 0.03;
+      const r = rand();
+      const status5xx = r < 0.06;
+      // 4xx answers: some with status Error, as SDKs that do not follow OTel's HTTP conventions set it.
+      const status4xx = !status5xx && r < 0.11;
+      const statusError = !status5xx && rand() < (status4xx ? 0.5 : 0.03);
       spans.push({
         ts: at(Math.floor(rand() * 21), Math.floor(rand() * DAY)),
         name: `${method} ${route}`,
@@ -220,7 +223,7 @@ export function generate(seed = 7, now = Date.now()): Dataset {
         service: i % 10 === 0 ? 'other' : 'api',
         durationNs,
         status: statusError ? 'Error' : 'Unset',
-        attrs: { 'http.route': route, 'http.request.method': method, 'http.response.status_code': status5xx ? '503' : '200' },
+        attrs: { 'http.route': route, 'http.request.method': method, 'http.response.status_code': status5xx ? '503' : status4xx ? '404' : '200' },
         traceId: hex(rand, 16),
         spanId: hex(rand, 8),
       });

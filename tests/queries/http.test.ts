@@ -27,14 +27,19 @@ describe('HTTP and database latency queries on a seeded dataset', () => {
     for (const row of rows) {
       const spans = expected.get(`${row.route} ${row.method}`)!;
       const ms = spans.map((s) => s.durationNs / 1e6);
-      const errors = spans.filter((s) => s.status === 'Error' || Number(s.attrs['http.response.status_code']) >= 500).length;
+      const code = (s: (typeof spans)[number]) => Number(s.attrs['http.response.status_code']);
+      // 5xx = error; a 4xx is the client's and counted on its own, whatever status an SDK gave its span.
+      const errors = spans.filter((s) => code(s) >= 500 || (s.status === 'Error' && !(code(s) >= 400 && code(s) < 500))).length;
+      const clientErrors = spans.filter((s) => code(s) >= 400 && code(s) < 500).length;
       expect(row.requests).toBe(spans.length);
       expect(row.errors).toBe(errors);
+      expect(row.client_errors).toBe(clientErrors);
       expect(row.error_rate).toBeCloseTo(errors / spans.length, 12);
       expect(row.p50_ms).toBeCloseTo(quantile(ms, 0.5), 6);
       expect(row.p95_ms).toBeCloseTo(quantile(ms, 0.95), 6);
       expect(row.p99_ms).toBeCloseTo(quantile(ms, 0.99), 6);
     }
+    expect(rows.some((r) => Number(r.client_errors) > 0)).toBe(true);
     const all = await run('http_route_latency');
     expect(all.reduce((n, r) => n + Number(r.requests), 0)).toBe(data.spans.filter((s) => s.kind === 'Server').length);
   });
