@@ -150,10 +150,24 @@ async function rows<T = Record<string, any>>(side: Side, sql: string, params?: R
   return side.test.store.query<T>(sql, params);
 }
 
-/** Polls until `done` holds for the side's rows, failing at once when the front refused an insert. */
-async function waitForRows(side: Side, what: string, done: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+/**
+ * The clickhouse exporter's failed exports, as the collector logged them. clickhouse-go checks an insert's
+ * columns against its DESCRIBE TABLE before sending anything, so a column our DDL lacks never reaches the
+ * front: the exporter logs "column X is not present in the table" and retries for minutes.
+ */
+function exporterErrors(output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => line.includes('"otelcol.component.id": "clickhouse"') && /"error":/.test(line))
+    .map((line) => /"error": "((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? line);
+}
+
+/** Polls until `done` holds for the side's rows, failing at once on a refused insert or a failed export. */
+async function waitForRows(side: Side, what: string, done: () => Promise<boolean>, timeoutMs = 90_000, output = () => collector.output()): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; ; ) {
     if (refused().length > 0) throw new Error(`the ClickHouse front refused requests:\n${refusedReport()}`);
+    const failed = exporterErrors(output());
+    if (failed.length > 0) throw new Error(`the collector's clickhouse exporter failed:\n${[...new Set(failed)].slice(0, 3).join('\n')}`);
     if (await done()) return;
     if (Date.now() > deadline) throw new Error(`${side.name}: timed out waiting for ${what}\ncollector output:\n${collector.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 500));
@@ -218,6 +232,8 @@ afterAll(async () => {
 describe('the real clickhouse exporter into our DDL', () => {
   it('had every request accepted by the front: inserts with gzip, as the writer user, into our tables', () => {
     expect(refused(), refusedReport()).toEqual([]);
+    // Shutdown flushes included: no export failed, client-side checks included.
+    expect(exporterErrors(collector.output())).toEqual([]);
     const inserts = front.requests.filter((r) => r.query.startsWith('INSERT') && r.user === WRITER.user);
     // The logs exporter quotes identifiers with backticks, the others with double quotes.
     const tables = new Set(inserts.map((r) => /INSERT INTO ["`][^"`]+["`]\.["`]([^"`]+)["`]/.exec(r.query)?.[1]));
@@ -385,7 +401,7 @@ describe('PII with the SDK redaction off: the collector alone keeps it out of Cl
         "SELECT (SELECT count() FROM otel_traces WHERE ServiceName = 'pii-corpus-app' AND SpanName != 'child') AS spans, (SELECT count() FROM otel_logs WHERE ServiceName = 'pii-corpus-app') AS events",
       );
       return Number(r!.spans) >= CORPUS.length && Number(r!.events) >= 3 * CORPUS.length;
-    });
+    }, 90_000, () => piiCollector.output());
     await piiCollector.close();
   }, 120_000);
 
@@ -419,5 +435,6 @@ describe('PII with the SDK redaction off: the collector alone keeps it out of Cl
     const events = await rows<{ name: string; n: number }>(viaCollector, "SELECT EventName AS name, count() AS n FROM otel_logs WHERE ServiceName = 'pii-corpus-app' GROUP BY name ORDER BY name");
     expect(Object.fromEntries(events.map((e) => [e.name, Number(e.n)]))).toMatchObject({ 'feature.used': CORPUS.length, 'page.view': CORPUS.length });
     expect(refused(), refusedReport()).toEqual([]);
+    expect(exporterErrors(piiCollector.output())).toEqual([]);
   });
 });
