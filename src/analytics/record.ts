@@ -6,6 +6,7 @@
  */
 import { SeverityNumber, diag, type Attributes, type LogRecord } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
+import { pathOf } from '../core/url.js';
 import { ATTR, EVENT } from '../semconv.js';
 import { resolveIdentity, type Identity } from './identity.js';
 import { getLogger } from './otel.js';
@@ -141,14 +142,4 @@ function isLifted(lifted: readonly [property: string, attribute: string][], key:
 /** `table[key]` for the table's own keys only: an event named "constructor" must not find Object's. */
 function own<T>(table: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined;
-}
-
-/** The path of an absolute URL; undefined when there is none or it does not parse. */
-export function pathOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return undefined;
-  }
 }

@@ -9,10 +9,13 @@
  * - the METRIC.errors counter by category and severity.
  * Each step is guarded: reporting an error never throws another.
  */
-import { SeverityNumber, SpanStatusCode, context, diag, type Attributes } from '@opentelemetry/api';
+import { SeverityNumber, SpanStatusCode, context, type Attributes } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
 import * as Sentry from '@sentry/core';
 import { randomUUID } from 'node:crypto';
+import { toError } from '../core/errors.js';
+import { guard } from '../core/guard.js';
+import { pathOf } from '../core/url.js';
 import { ATTR, EVENT, METRIC } from '../semconv.js';
 import { resolveIdentity } from '../analytics/identity.js';
 import { instruments } from '../analytics/otel.js';
@@ -60,17 +63,10 @@ const errorInstruments = instruments((meter) => ({
   errors: meter.createCounter(METRIC.errors, { description: 'Errors reported with captureError, by category and severity', unit: '{error}' }),
 }));
 
-/** Anything thrown, as an Error (a thrown string keeps its text; an object its message). */
-export function toError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  if (typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string') {
-    const e = new Error((value as { message: string }).message);
-    const name = (value as { name?: unknown }).name;
-    if (typeof name === 'string') e.name = name;
-    return Object.assign(e, { cause: value });
-  }
-  return new Error(typeof value === 'string' ? value : `Non-error thrown: ${safeString(value)}`);
-}
+// toError moved to the core (every layer needs it); re-exported here, where the API has always offered it.
+export { toError };
+
+const REPORT = 'captureError could not report to the';
 
 export function captureError(error: unknown, errorContext: ErrorContext = {}): CapturedError {
   const err = toError(error);
@@ -82,7 +78,7 @@ export function captureError(error: unknown, errorContext: ErrorContext = {}): C
   const eventId = randomUUID();
   const classification: Attributes = { [ATTR.errorCategory]: category, [ATTR.errorSeverity]: severity };
 
-  const sentryEventId = guard('Sentry', () =>
+  const sentryEventId = guard(`${REPORT} Sentry`, () =>
     Sentry.captureException(err, {
       fingerprint: [fp],
       level: sentryLevel(severity),
@@ -99,7 +95,7 @@ export function captureError(error: unknown, errorContext: ErrorContext = {}): C
     }),
   );
 
-  guard('span', () => {
+  guard(`${REPORT} span`, () => {
     const span = liveSpan();
     if (!span) return;
     span.recordException(err);
@@ -107,7 +103,7 @@ export function captureError(error: unknown, errorContext: ErrorContext = {}): C
     span.setAttributes({ ...classification, [ATTR.errorFingerprint]: fp, 'error.type': type });
   });
 
-  guard('event', () => {
+  guard(`${REPORT} event`, () => {
     const attributes: Attributes = {
       [ATTR.eventKind]: 'error',
       [ATTR.eventId]: eventId,
@@ -139,7 +135,7 @@ export function captureError(error: unknown, errorContext: ErrorContext = {}): C
     });
   });
 
-  guard('metric', () => errorInstruments().errors.add(1, classification));
+  guard(`${REPORT} metric`, () => errorInstruments().errors.add(1, classification));
 
   return { category, severity, fingerprint: fp, eventId, sentryEventId };
 }
@@ -153,31 +149,4 @@ export function captureError(error: unknown, errorContext: ErrorContext = {}): C
 function isClientError(error: unknown, errorContext: ErrorContext): boolean {
   const status = httpStatusOf(error, errorContext);
   return status !== undefined && status >= 400 && status < 500 && getRPCMetadata(context.active()) !== undefined;
-}
-
-function guard<T>(what: string, fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (error) {
-    diag.error(`tc9-observability: captureError could not report to the ${what}`, error);
-    return undefined;
-  }
-}
-
-function pathOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  if (url.startsWith('/')) return url.split(/[?#]/, 1)[0];
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return undefined;
-  }
-}
-
-function safeString(value: unknown): string {
-  try {
-    return typeof value === 'object' ? JSON.stringify(value) : String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }

@@ -6,7 +6,8 @@
  */
 import { ROOT_CONTEXT, SeverityNumber, type Attributes, type LogRecord } from '@opentelemetry/api';
 import { ATTR, EVENT } from '../semconv.js';
-import { pathOf, text } from '../analytics/record.js';
+import { pathOf } from '../core/url.js';
+import { text } from '../analytics/record.js';
 import type { BrowserEvent } from './schema.js';
 import type { Client } from './user-agent.js';
 

@@ -7,6 +7,7 @@
  * the phase and run spans. Nothing is allocated per record.
  */
 import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { toError } from '../core/errors.js';
 import { ATTR, SPAN } from '../semconv.js';
 import { getTracer } from '../analytics/otel.js';
 import { markExternalServiceError } from '../errors/external.js';
@@ -136,7 +137,7 @@ export class MigrationPhase {
     };
     const fail = (error: unknown): never => {
       markExternalServiceError(error, { system, operation });
-      const e = error instanceof Error ? error : new Error(String(error));
+      const e = toError(error);
       span.recordException(e);
       span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
       finish('failed', e.name || 'Error');
@@ -210,7 +211,7 @@ export class MigrationPhase {
     this.updateSpan();
     this.span.setAttributes({ [ATTR.outcome]: outcome, [ATTR.memoryBytes]: heapUsed, ...(reason ? { [ATTR.failureReason]: reason } : {}) });
     if (error !== undefined) {
-      const e = error instanceof Error ? error : new Error(String(error));
+      const e = toError(error);
       this.span.recordException(e);
       this.span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
     } else if (outcome === 'failed') {

@@ -11,6 +11,7 @@
  */
 import { SpanStatusCode, context, diag, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
+import { toError } from '../core/errors.js';
 import { ATTR, SPAN } from '../semconv.js';
 import { getTracer } from '../analytics/otel.js';
 import { migrationInstruments } from './metrics.js';
@@ -160,7 +161,7 @@ export class MigrationRun implements PhaseHost {
     if (final !== 'succeeded' && reason) attributes[ATTR.failureReason] = reason;
     this.span.setAttributes(attributes);
     if (this.firstError !== undefined) {
-      const e = this.firstError instanceof Error ? this.firstError : new Error(String(this.firstError));
+      const e = toError(this.firstError);
       this.span.recordException(e);
     }
     if (final === 'failed') this.span.setStatus({ code: SpanStatusCode.ERROR, message: reason ?? 'migration failed' });

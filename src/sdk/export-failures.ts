@@ -1,61 +1,18 @@
 /**
  * A collector that is down must cost the app nothing and say so once, not once per batch.
- * These wrappers report a failing exporter through OTel's diag logger at most once per interval
- * (with the number of batches lost meanwhile), and report recovery once.
+ * These wrappers report a failing exporter through the ExportFailureReporter (src/core/export-failures.ts):
+ * through OTel's diag logger at most once per interval (with the number of batches lost meanwhile), and
+ * recovery once.
  */
-import { context, diag } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import type { ExportFailureReporter } from '../core/export-failures.js';
 
-export const FAILURE_REPORT_INTERVAL_MS = 60_000;
-
-export class ExportFailureReporter {
-  private lastReportAt: number | undefined;
-  private lostSinceReport = 0;
-  private failing = false;
-
-  constructor(
-    /** What fails, as the reader of the log should see it: "traces export to http://collector:4318/v1/traces". */
-    private readonly what: string,
-    private readonly intervalMs = FAILURE_REPORT_INTERVAL_MS,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  failed(error: unknown): void {
-    this.failing = true;
-    const t = this.now();
-    if (this.lastReportAt !== undefined && t - this.lastReportAt < this.intervalMs) {
-      this.lostSinceReport++;
-      return;
-    }
-    const lost = this.lostSinceReport ? ` (${this.lostSinceReport} more batches lost since the last report)` : '';
-    diag.warn(
-      `tc9-observability: ${this.what} failed: ${describe(error)}${lost}; the app is unaffected, ` +
-        `further failures are reported at most every ${Math.round(this.intervalMs / 1000)} s`,
-    );
-    this.lastReportAt = t;
-    this.lostSinceReport = 0;
-  }
-
-  succeeded(): void {
-    if (!this.failing) return;
-    this.failing = false;
-    const lost = this.lostSinceReport ? `; ${this.lostSinceReport} batches were lost since the last report` : '';
-    diag.info(`tc9-observability: ${this.what} works again${lost}`);
-    this.lastReportAt = undefined;
-    this.lostSinceReport = 0;
-  }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
-  }
-  return error === undefined ? 'unknown error' : String(error);
-}
+// The reporter is in the core, shared with the store's exporters; re-exported for start() and the spool.
+export { ExportFailureReporter, FAILURE_REPORT_INTERVAL_MS } from '../core/export-failures.js';
 
 type Done = (result: ExportResult) => void;
 

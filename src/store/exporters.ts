@@ -13,7 +13,8 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import { AggregationTemporality, InstrumentType, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Config } from '../config.js';
-import { ExportFailureReporter } from '../sdk/export-failures.js';
+import { ExportFailureReporter } from '../core/export-failures.js';
+import { toError } from '../core/errors.js';
 import { createStore } from './create-store.js';
 import { migrate } from './migrate.js';
 import { logOwnColumns, logSharedColumns, type LogOwnColumns, type LogSharedColumns } from './rows/logs.js';
@@ -44,7 +45,7 @@ function convert<T>(rows: () => T, callback: (result: ExportResult) => void): T 
     return rows();
   } catch (err) {
     diag.error('tc9-observability: could not convert telemetry to store rows', err);
-    callback({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
+    callback({ code: ExportResultCode.FAILED, error: toError(err) });
     return undefined;
   }
 }

@@ -26,6 +26,7 @@
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { describeError, toError } from '../../core/errors.js';
 import type { SpoolDirectory } from './directory.js';
 import { isPermanent } from './failure.js';
 import { decodeBatch, encodeBatch } from './format.js';
@@ -80,7 +81,7 @@ export class SpoolingLogExporter implements LogRecordExporter {
       },
       (error: unknown) => {
         this.dir = null;
-        diag.error(`tc9-observability: the log spool cannot be used, log records the collector does not take are lost: ${describe(error)}`);
+        diag.error(`tc9-observability: the log spool cannot be used, log records the collector does not take are lost: ${describeError(error)}`);
       },
     );
   }
@@ -152,7 +153,7 @@ export class SpoolingLogExporter implements LogRecordExporter {
       try {
         this.inner.export(records, settle);
       } catch (error) {
-        settle({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+        settle({ code: ExportResultCode.FAILED, error: toError(error) });
       }
     });
   }
@@ -171,7 +172,7 @@ export class SpoolingLogExporter implements LogRecordExporter {
         this.scheduleRetry();
       })
       .catch((error: unknown) => {
-        done({ code: ExportResultCode.FAILED, error: new Error(`export failed and the batch could not be spooled: ${describe(error)}`) });
+        done({ code: ExportResultCode.FAILED, error: new Error(`export failed and the batch could not be spooled: ${describeError(error)}`) });
       })
       .finally(() => this.pendingWrites.delete(write));
     this.pendingWrites.add(write);
@@ -180,7 +181,7 @@ export class SpoolingLogExporter implements LogRecordExporter {
   /** Replays spooled batches, oldest first, until one fails or none is left. One replay at a time. */
   private drain(): Promise<void> {
     this.draining ??= this.replayAll()
-      .catch((error: unknown) => diag.error(`tc9-observability: replaying the log spool failed: ${describe(error)}`))
+      .catch((error: unknown) => diag.error(`tc9-observability: replaying the log spool failed: ${describeError(error)}`))
       .finally(() => {
         this.draining = undefined;
         this.scheduleRetry();
@@ -199,7 +200,7 @@ export class SpoolingLogExporter implements LogRecordExporter {
       try {
         records = decodeBatch(batch.text);
       } catch (error) {
-        diag.warn(`tc9-observability: removed ${batch.name} from the log spool ${dir.path}: ${describe(error)}`);
+        diag.warn(`tc9-observability: removed ${batch.name} from the log spool ${dir.path}: ${describeError(error)}`);
         await dir.remove(batch);
         continue;
       }
@@ -253,7 +254,7 @@ export class SpoolingLogExporter implements LogRecordExporter {
     }
     this.lastOutageReportAt = t;
     diag.warn(
-      `tc9-observability: ${this.options.what} failed: ${describe(error)}; the app is unaffected, log records are kept in ` +
+      `tc9-observability: ${this.options.what} failed: ${describeError(error)}; the app is unaffected, log records are kept in ` +
         `${this.dir?.path} (at most ${this.dir?.maxBytes} bytes) and sent when it works again`,
     );
   }
@@ -263,12 +264,4 @@ export class SpoolingLogExporter implements LogRecordExporter {
     diag.warn(`tc9-observability: ${this.options.what} failed ${this.outagesUnreported} more times since the last report; log records were spooled`);
     this.outagesUnreported = 0;
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
-  }
-  return error === undefined ? 'unknown error' : String(error);
 }
