@@ -16,6 +16,8 @@
 import { SpanKind, SpanStatusCode, context, diag, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
 import * as Sentry from '@sentry/core';
 import type { MonitorConfig } from '@sentry/core';
+import { toError } from '../core/errors.js';
+import { guard } from '../core/guard.js';
 import { ATTR, SPAN } from '../semconv.js';
 import { getTracer } from '../analytics/otel.js';
 import { captureError } from '../errors/capture.js';
@@ -50,6 +52,7 @@ export type MonitoredJob<A extends unknown[], R> = ((...args: A) => Promise<R>) 
   stop(): void;
 };
 
+const RECORD = 'monitor could not record the';
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,49}$/;
 const DEFAULT_MARGIN_MS = 60_000;
 
@@ -79,7 +82,7 @@ export function monitor<A extends unknown[], R>(options: MonitorOptions, fn: (..
     const span = getTracer().startSpan(SPAN.monitorRun, { kind: SpanKind.INTERNAL, root: true, links, attributes: common }, active);
     const ctx = trace.setSpan(active, span);
     const started = performance.now();
-    const checkInId = guard('check-in', () =>
+    const checkInId = guard(`${RECORD} check-in`, () =>
       context.with(ctx, () => Sentry.captureCheckIn({ monitorSlug: slug, status: 'in_progress' }, sentryConfig)),
     );
     const overrun = maxRuntimeMs === undefined ? undefined : setTimeout(() => recordOverrun(span, common, maxRuntimeMs), maxRuntimeMs);
@@ -90,10 +93,13 @@ export function monitor<A extends unknown[], R>(options: MonitorOptions, fn: (..
       return await context.with(ctx, () => fn(...args));
     } catch (error) {
       status = 'error';
-      const e = error instanceof Error ? error : new Error(String(error));
-      span.recordException(e);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
+      const e = toError(error);
+      // captureError records the exception on the active span, which is this run's span: recording it here as
+      // well would put the same exception on the span twice. Without captureError the monitor records it.
       if (options.captureErrors !== false) context.with(ctx, () => captureError(error, { tags: { monitor: slug } }));
+      else span.recordException(e);
+      // Always ours to set: captureError leaves the status unset for a 4xx inside a request, a failed run is an error.
+      span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
       throw error;
     } finally {
       if (overrun) clearTimeout(overrun);
@@ -113,18 +119,18 @@ function finishRun(span: Span, ctx: Context, common: Attributes, status: 'ok' | 
   span.setAttribute(ATTR.monitorStatus, status);
   if (status === 'ok') span.setStatus({ code: SpanStatusCode.OK });
   span.end();
-  guard('metrics', () => {
+  guard(`${RECORD} metrics`, () => {
     const m = monitorInstruments();
     m.runs.add(1, { ...common, [ATTR.monitorStatus]: status });
     m.duration.record(seconds, common);
   });
   if (checkInId !== undefined) {
-    guard('check-in', () => context.with(ctx, () => Sentry.captureCheckIn({ checkInId, monitorSlug: slug, status, duration: seconds })));
+    guard(`${RECORD} check-in`, () => context.with(ctx, () => Sentry.captureCheckIn({ checkInId, monitorSlug: slug, status, duration: seconds })));
   }
 }
 
 function recordOverrun(span: Span, common: Attributes, maxRuntimeMs: number): void {
-  guard('overrun', () => {
+  guard(`${RECORD} overrun`, () => {
     diag.warn(`tc9-observability: monitor "${String(common[ATTR.monitorSlug])}" still running after ${maxRuntimeMs} ms (overrun)`);
     span.addEvent(SPAN.monitorOverrunEvent, { [ATTR.monitorStatus]: 'overrun', [ATTR.monitorMaxRuntimeMs]: maxRuntimeMs });
     monitorInstruments().runs.add(1, { ...common, [ATTR.monitorStatus]: 'overrun' });
@@ -133,7 +139,7 @@ function recordOverrun(span: Span, common: Attributes, maxRuntimeMs: number): vo
 
 /** A missed slot: a span covering the slot and its margin, status missed, and the runs counter. */
 function recordMissed(common: Attributes, expectedAt: number, marginMs: number): void {
-  guard('missed', () => {
+  guard(`${RECORD} missed`, () => {
     diag.warn(`tc9-observability: monitor "${String(common[ATTR.monitorSlug])}" missed its run due at ${new Date(expectedAt).toISOString()}`);
     const span = getTracer().startSpan(
       SPAN.monitorRun,
@@ -165,13 +171,4 @@ function positive(value: number | undefined, name: string, slug: string): number
     throw new TypeError(`tc9-observability: monitor "${slug}": ${name} must be a positive number of milliseconds`);
   }
   return value;
-}
-
-function guard<T>(what: string, fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (error) {
-    diag.error(`tc9-observability: monitor could not record the ${what}`, error);
-    return undefined;
-  }
 }

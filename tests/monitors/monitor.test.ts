@@ -79,6 +79,23 @@ describe('a run', () => {
     expect(started.payload.monitor_config.schedule).toEqual({ type: 'interval', value: 1, unit: 'hour' });
   });
 
+  it('error: the exception is on the run span once, whether captureError reports it or the monitor alone', async () => {
+    // captureError records the exception on the active span, which is the run span: the monitor recording it
+    // too put two identical exception events on one span.
+    for (const captureErrors of [true, false]) {
+      otel.reset();
+      const job = monitor({ slug: `failing-once-${captureErrors}`, schedule: { intervalMs: 3_600_000 }, captureErrors }, async () => {
+        throw new Error('upstream refused');
+      });
+      await expect(job()).rejects.toThrow('upstream refused');
+      job.stop();
+      const span = otel.spans().find((s) => s.name === SPAN.monitorRun)!;
+      const exceptions = span.events.filter((e) => e.name === 'exception');
+      expect(exceptions.map((e) => e.attributes?.['exception.message']), `captureErrors: ${captureErrors}`).toEqual(['upstream refused']);
+      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'upstream refused' });
+    }
+  });
+
   it('overrun: reported while still running, then the run ends ok', async () => {
     let overrunSeen = false;
     const poll = setInterval(() => {
