@@ -14,6 +14,7 @@
  * Every request the front refused fails the test with the front's error (e.g. a column our DDL lacks).
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQuery, findQuery } from '../../src/queries/index.js';
@@ -360,6 +361,7 @@ describe('named queries: the collector path answers as TC9_EXPORTER=store does',
 
 describe('PII with the SDK redaction off: the collector alone keeps it out of ClickHouse', () => {
   let piiCollector: RunningCollector;
+  let piiTraceIds: string[] = [];
 
   beforeAll(async () => {
     // A collector of its own into the same database (the first one is closed for the comparison above).
@@ -395,6 +397,23 @@ describe('PII with the SDK redaction off: the collector alone keeps it out of Cl
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     if (exit !== 0) throw new Error(`PII corpus app exited ${exit}:\n${stderr}`);
+    // The reference service too, redaction off: secrets in the query string, the Authorization header and
+    // the user id header of failing requests (errors: their exception events carry the URL as well).
+    const pii: Side = { ...viaCollector, sent: new Map(), runs: [] };
+    pii.service = await startApp(SERVER_SCRIPT, { env: { ...serviceEnv(pii), ...piiCollector.env } });
+    const traceIds = [randomBytes(16).toString('hex'), randomBytes(16).toString('hex')];
+    const queries = [`token=${QUERY_TOKEN}&email=${encodeURIComponent(EMAIL)}`, `card=${VISA.replaceAll(' ', '')}&lang=en`];
+    for (const [i, query] of queries.entries()) {
+      const traceparent = `00-${traceIds[i]}-${randomBytes(8).toString('hex')}-01`;
+      const res = await call(pii, 'GET', `/debug/error?${query}`, '/debug/error', undefined, { traceparent, authorization: `Bearer ${BEARER}`, 'x-user-id': EMAIL });
+      expect(res.status).toBe(500);
+    }
+    await stopService(pii);
+    piiTraceIds = traceIds;
+    await waitForRows(viaCollector, 'the PII requests', async () => {
+      const [r] = await rows<{ n: number }>(viaCollector, "SELECT count() AS n FROM otel_traces WHERE SpanKind = 'Server' AND TraceId IN {ids:Array(String)}", { ids: traceIds });
+      return Number(r!.n) === traceIds.length;
+    }, 90_000, () => piiCollector.output());
     await waitForRows(viaCollector, 'the PII corpus spans and events', async () => {
       const [r] = await rows<{ spans: number; events: number }>(
         viaCollector,
@@ -434,6 +453,14 @@ describe('PII with the SDK redaction off: the collector alone keeps it out of Cl
     for (const s of spans) expect(s.message).toMatch(/^failed for /);
     const events = await rows<{ name: string; n: number }>(viaCollector, "SELECT EventName AS name, count() AS n FROM otel_logs WHERE ServiceName = 'pii-corpus-app' GROUP BY name ORDER BY name");
     expect(Object.fromEntries(events.map((e) => [e.name, Number(e.n)]))).toMatchObject({ 'feature.used': CORPUS.length, 'page.view': CORPUS.length });
+    // The service's requests: the query string's values masked in place, the user id header's e-mail masked.
+    const requests = await rows<{ query: string; user: string }>(
+      viaCollector,
+      "SELECT SpanAttributes['url.query'] AS query, SpanAttributes['user.id'] AS user FROM otel_traces WHERE SpanKind = 'Server' AND TraceId IN {ids:Array(String)} ORDER BY query DESC",
+      { ids: piiTraceIds },
+    );
+    expect(requests.map((r) => r.query)).toEqual([expect.stringMatching(/^token=\[REDACTED\]&email=/), expect.stringMatching(/^card=.*&lang=en$/)]);
+    for (const r of requests) expect(r.user === '' || !r.user.includes('@')).toBe(true);
     expect(refused(), refusedReport()).toEqual([]);
     expect(exporterErrors(piiCollector.output())).toEqual([]);
   });
