@@ -3,23 +3,13 @@
  * IPv6 /48, as common analytics anonymisation does), or kept.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import type { Config } from '../config.js';
-
-export type IpMode = Config['privacy']['ipMode'];
+import { expandIpv6, type IpMode } from '../privacy/ip.js';
 
 export function clientAddress(address: string | undefined, mode: IpMode): string | undefined {
   if (!address || mode === 'drop') return undefined;
   const ip = address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
   if (mode === 'keep') return ip;
   if (isIPv4(ip)) return ip.replace(/\.\d+$/, '.0');
-  if (isIPv6(ip)) return `${expandIPv6(ip).slice(0, 3).join(':')}::`;
+  if (isIPv6(ip)) return `${expandIpv6(ip).slice(0, 3).join(':')}::`;
   return undefined; // not an address: nothing worth keeping
-}
-
-function expandIPv6(ip: string): string[] {
-  const [head = '', tail] = ip.split('%')[0]!.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
-  return [...left, ...zeros, ...right].map((h) => h.replace(/^0+(?=.)/, '').toLowerCase());
 }

@@ -30,8 +30,9 @@ export function truncateIp(value: string): string | undefined {
   return `${groups.slice(0, 3).join(':')}::`;
 }
 
-function expandIpv6(ip: string): string[] {
-  const [head = '', tail] = ip.split('::');
+/** The eight groups of an IPv6 address ("::" filled with zeros, a zone dropped), lower case without leading zeros. */
+export function expandIpv6(ip: string): string[] {
+  const [head = '', tail] = ip.split('%')[0]!.split('::');
   const left = head ? head.split(':') : [];
   const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
   const missing = 8 - left.length - right.length;
