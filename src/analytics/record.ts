@@ -15,7 +15,11 @@ import type { ValidEvent } from './schema.js';
 /** Longest attribute value written; a property is context, not a document. */
 export const MAX_VALUE_LENGTH = 4096;
 
-/** Properties of these events go to named attributes (and columns) instead of tc9.prop.*. */
+/**
+ * Properties of these events go to named attributes (and columns) instead of tc9.prop.*, for server events here
+ * and browser events at the ingest door (src/ingest/to-log-record.ts) alike: one table, so the store's views
+ * find a browser step of a journey where they find a server step.
+ */
 const LIFTED: Record<string, [property: string, attribute: string][]> = {
   [EVENT.featureUsed]: [
     ['feature', ATTR.featureName],
@@ -132,6 +136,11 @@ export function emit(record: LogRecord): void {
   } catch (error) {
     diag.error(`tc9-observability: could not emit event ${record.eventName ?? ''}`, error);
   }
+}
+
+/** The properties of event `name` that have named attributes, as [property, attribute] pairs; none for most events. */
+export function liftedProperties(name: string): readonly (readonly [property: string, attribute: string])[] | undefined {
+  return own(LIFTED, name);
 }
 
 function isLifted(lifted: readonly [property: string, attribute: string][], key: string): boolean {

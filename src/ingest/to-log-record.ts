@@ -7,7 +7,7 @@
 import { ROOT_CONTEXT, SeverityNumber, type Attributes, type LogRecord } from '@opentelemetry/api';
 import { ATTR, EVENT } from '../semconv.js';
 import { pathOf } from '../core/url.js';
-import { text } from '../analytics/record.js';
+import { liftedProperties, text } from '../analytics/record.js';
 import type { BrowserEvent } from './schema.js';
 import type { Client } from './user-agent.js';
 
@@ -61,15 +61,9 @@ export function toLogRecord(ingested: IngestedEvent): LogRecord {
 
   let severityNumber = SeverityNumber.INFO;
   let body: string | undefined;
+  // The analytics API's table: feature, experiment and session-end properties land where server events put them.
+  for (const [property, attribute] of liftedProperties(event.event) ?? []) lift(attribute, property);
   switch (event.event) {
-    case EVENT.featureUsed:
-      lift(ATTR.featureName, 'feature');
-      lift(ATTR.durationMs, 'durationMs');
-      break;
-    case EVENT.experimentExposure:
-      lift(ATTR.experimentKey, 'experiment');
-      lift(ATTR.experimentVariant, 'variant');
-      break;
     case EVENT.error:
       severityNumber = SeverityNumber.ERROR;
       body = text(props.message);
