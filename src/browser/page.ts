@@ -92,7 +92,3 @@ export function watchPageHide(onHide: () => void, onShow: () => void): () => voi
     removeEventListener('pageshow', onShow);
   };
 }
-
-export function pageIsHidden(): boolean {
-  return typeof document !== 'undefined' && document.visibilityState === 'hidden';
-}

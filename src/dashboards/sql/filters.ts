@@ -10,17 +10,13 @@ const service = (column: string) => `$__conditionalAll(${column} IN ($service), 
 export const OTEL_FILTER = `${service('ServiceName')}
   AND ${env("ResourceAttributes['deployment.environment.name']")}`;
 
-/** otel_traces server spans: also the route. */
-export const ROUTE_FILTER = `$__conditionalAll(SpanAttributes['http.route'] IN ($route), $route)`;
-
 /** The span statistics tables (span_minutes, span_hours, span_days; sql/span-stats.ts). */
 export const SPAN_STATS_FILTER = `${service('service')}
     AND ${env('environment')}`;
 export const SPAN_STATS_ROUTE_FILTER = `$__conditionalAll(route IN ($route), $route)`;
 
-/** otel_metrics_*: service and environment from the resource, route from the data point. */
+/** otel_metrics_*: service and environment from the resource. */
 export const METRIC_FILTER = OTEL_FILTER;
-export const METRIC_ROUTE_FILTER = `$__conditionalAll(Attributes['http.route'] IN ($route), $route)`;
 
 /** The analytics tables (user_activities, application_errors): their own column names. */
 export const ANALYTICS_FILTER = `${service('service_name')}
