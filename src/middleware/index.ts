@@ -1,4 +1,3 @@
 export { expressIdentity } from './express.js';
 export { fastifyIdentity } from './fastify.js';
 export { contextWithIdentity, identifyFromHeaders, runWithIdentity, type Identify, type IdentityOptions } from './identity.js';
-export { BaggageLogRecordProcessor, BaggageSpanProcessor } from './baggage-processors.js';

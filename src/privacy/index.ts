@@ -1,9 +1,6 @@
-export { createPrivacyProcessors, type PrivacyProcessors } from './processors.js';
 export { ConsentRegistry, type ConsentOptions, type ConsentState } from './consent.js';
 export { createRedactor, redactAttributes, redactValue, type RedactionOptions, type Redactor } from './redact.js';
 export { scrubText, isCardNumber, REDACTED } from './text.js';
 export { truncateIp, applyIpMode, IP_KEYS, type IpMode } from './ip.js';
 export { createPseudonymizer, type Pseudonymizer } from './pseudonymize.js';
 export { PrivacyPolicy, type PrivacyConfig } from './policy.js';
-export { PrivacySpanProcessor } from './span-processor.js';
-export { PrivacyLogRecordProcessor } from './log-processor.js';

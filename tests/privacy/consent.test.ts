@@ -4,7 +4,8 @@ import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { track } from '../../src/analytics/index.js';
 import { loadConfig, type Env } from '../../src/config.js';
-import { ConsentRegistry, createPrivacyProcessors } from '../../src/privacy/index.js';
+import { ConsentRegistry } from '../../src/privacy/index.js';
+import { createPrivacyProcessors } from '../../src/sdk/processors/privacy.js';
 import { ATTR, SCOPE_NAME } from '../../src/semconv.js';
 import { installInMemoryOtel, type InMemoryOtel } from '../helpers/in-memory-otel.js';
 

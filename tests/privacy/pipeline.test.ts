@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { track } from '../../src/analytics/index.js';
 import { loadConfig } from '../../src/config.js';
 import { captureError } from '../../src/errors/index.js';
-import { createPrivacyProcessors, type PrivacyProcessors } from '../../src/privacy/index.js';
+import { createPrivacyProcessors, type PrivacyProcessors } from '../../src/sdk/processors/privacy.js';
 import { ATTR } from '../../src/semconv.js';
 import { installInMemoryOtel, type InMemoryOtel } from '../helpers/in-memory-otel.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';

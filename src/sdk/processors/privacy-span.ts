@@ -8,7 +8,7 @@
  */
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { PrivacyPolicy } from './policy.js';
+import type { PrivacyPolicy } from '../../privacy/policy.js';
 
 export class PrivacySpanProcessor implements SpanProcessor {
   /** Spans already handled, for SDKs that call onEnding only for some spans; unused once onEnding was seen. */

@@ -1,19 +1,25 @@
 /**
- * The privacy pipeline for start():
+ * The privacy pipeline: the policy of src/privacy (redaction, consent, pseudonymisation, IP handling) as span
+ * and log processors. start() creates it from config.privacy and puts it in its pipeline itself; passing these
+ * to start() again would apply the policy twice. Set consent through what start() returns:
+ *
+ *   const telemetry = await start();
+ *   telemetry?.consent.set(user.id, user.analyticsConsent);
+ *
+ * createPrivacyProcessors is for a pipeline assembled without start() (your own NodeSDK or providers):
  *
  *   const privacy = createPrivacyProcessors(config.privacy);
- *   await start({ config, spanProcessors: [privacy.spanProcessor], logRecordProcessors: [privacy.logRecordProcessor] });
- *   privacy.consent.set(user.id, user.analyticsConsent);
+ *   new NodeSDK({ spanProcessors: [privacy.spanProcessor, exportingSpans], logRecordProcessors: [privacy.wrapLogRecordProcessor(exportingLogs)] });
  *
  * The consent registry belongs to the returned object (no global); pass your own to share one.
  */
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import { ConsentRegistry } from './consent.js';
-import { PrivacyLogRecordProcessor } from './log-processor.js';
-import { PrivacyPolicy, type PrivacyConfig } from './policy.js';
-import type { Redactor } from './redact.js';
-import { PrivacySpanProcessor } from './span-processor.js';
+import { ConsentRegistry } from '../../privacy/consent.js';
+import { PrivacyLogRecordProcessor } from './privacy-log.js';
+import { PrivacyPolicy, type PrivacyConfig } from '../../privacy/policy.js';
+import type { Redactor } from '../../privacy/redact.js';
+import { PrivacySpanProcessor } from './privacy-span.js';
 
 export interface PrivacyProcessors {
   /** Put before the exporting span processor (any position works: it acts in onEnding). */

@@ -5,13 +5,13 @@
  * A LogRecordProcessor cannot stop the processors after it from seeing a record. So:
  * - wrapping (`new PrivacyLogRecordProcessor(policy, exporting)`, what wrapLogRecordProcessor returns):
  *   a record to drop never reaches the exporting processor;
- * - in a chain (placed before the exporting processor, as start({ logRecordProcessors }) does): a record
- *   to drop is emptied instead (no event name, body or attributes but tc9.consent = dropped).
+ * - in a chain (placed before the exporting processor; what start() does when it exports no logs itself):
+ *   a record to drop is emptied instead (no event name, body or attributes but tc9.consent = dropped).
  */
 import type { AnyValue, Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { ATTR } from '../semconv.js';
-import type { PrivacyPolicy } from './policy.js';
+import { ATTR } from '../../semconv.js';
+import type { PrivacyPolicy } from '../../privacy/policy.js';
 
 export class PrivacyLogRecordProcessor implements LogRecordProcessor {
   constructor(
