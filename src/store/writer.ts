@@ -159,17 +159,19 @@ export class BatchWriter {
    * halves and inserts those, down to single rows, so that a bad row loses only itself. A refusal that is not
    * about the rows (a missing table, an unreachable server) fails the batch once, without splitting.
    */
-  async #insertIsolating(batch: Pending): Promise<void> {
+  async #insertIsolating(batch: Pending, budget = { inserts: MAX_ISOLATING_INSERTS }): Promise<void> {
     try {
       await this.#insert(batch);
       this.#stats.written += batch.count;
     } catch (err) {
-      if (batch.count < 2 || !isRowError(err)) {
+      // Each split costs two more inserts; past the budget what is left fails as it is (see MAX_ISOLATING_INSERTS).
+      if (batch.count < 2 || !isRowError(err) || budget.inserts < 2) {
         this.#stats.failed += batch.count;
         this.#onError(err, batch.table, batch.count);
         return;
       }
-      for (const half of halves(batch)) await this.#insertIsolating(half);
+      budget.inserts -= 2;
+      for (const half of halves(batch)) await this.#insertIsolating(half, budget);
     }
   }
 
@@ -191,6 +193,13 @@ export class BatchWriter {
     return { ...this.#stats, bufferedRows, bufferedBytes: this.#bytes };
   }
 }
+
+/**
+ * Inserts one failed batch may take to isolate its bad rows: finding one bad row among n takes about 2·log2(n)
+ * (32 for 50,000 rows), so this finds a handful. It bounds the work when every row is bad (a value the engine
+ * refuses in a column every row sets), which would otherwise take 2·n inserts.
+ */
+const MAX_ISOLATING_INSERTS = 128;
 
 /**
  * ClickHouse errors about the data of an insert rather than the statement or the server: parse and type

@@ -80,6 +80,20 @@ describe('BatchWriter on chDB', () => {
     expect(errors[0].message).toMatch(/surrogate|ESCAPE/i);
   });
 
+  it('bounds the inserts it spends isolating bad rows when every row is bad', async () => {
+    let calls = 0;
+    const store = Object.create(t.store) as typeof t.store;
+    store.insertJson = (...args: Parameters<NonNullable<typeof t.store.insertJson>>) => {
+      calls++;
+      return t.store.insertJson!(...args);
+    };
+    const writer = new BatchWriter(store, { flushIntervalMs: 3_600_000 });
+    writer.write('f', Array.from({ length: 5_000 }, (_, i) => ({ x: 10_000 + i, s: `bad \ud800 ${i}` })));
+    await writer.close();
+    expect(writer.stats()).toMatchObject({ written: 0, failed: 5_000 });
+    expect(calls).toBeLessThanOrEqual(1 + 128);
+  });
+
   it('does not split a batch whose failure is not about its rows (a missing table fails once)', async () => {
     let calls = 0;
     const errors: number[] = [];
