@@ -148,7 +148,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       db,
       scheduler: runs,
       sweeper: sweep,
-      close: () => (closing ??= (sweep?.stop(), closeAll(server, runs, db))),
+      close: () => {
+        if (closing === undefined) {
+          sweep?.stop();
+          closing = closeAll(server, runs, db);
+        }
+        return closing;
+      },
     };
   } catch (err) {
     sweeper?.stop();

@@ -196,7 +196,10 @@ class BrowserTracker implements Tracker {
   }
 
   identify(userId: string, traits?: Record<string, unknown>): void {
-    if (typeof userId !== 'string' || userId === '') return this.log('identify() needs a non-empty user id');
+    if (typeof userId !== 'string' || userId === '') {
+      this.log('identify() needs a non-empty user id');
+      return;
+    }
     this.user = userId;
     if (this.consentGiven) webStore().set(USER_KEY, userId);
     this.emit(IDENTIFY_EVENT, traits);

@@ -71,7 +71,7 @@ export function applyConditionalAll(sql: string, variables: Record<string, Templ
   while (at !== -1) {
     const args = macroArgs(out, at + CONDITIONAL_ALL.length - 1);
     // The plugin gives up on the whole query when a call does not have exactly two arguments.
-    if (!args || args.length !== 2) return out;
+    if (args?.length !== 2) return out;
     const [condition = '', variableArg = ''] = args;
     const name = /(?<=\$\{)\w+(?=\})|(?<=\$)\w+/.exec(variableArg.trim())?.[0];
     const phrase = name !== undefined && isAll(variables[name]) ? '1=1' : condition;

@@ -4,7 +4,7 @@
  *
  *   app.use(expressIdentity({ identify: (req) => ({ userId: req.user?.id, sessionId: req.session?.id }) }));
  */
-import { context } from '@opentelemetry/api';
+import { type Context, context } from '@opentelemetry/api';
 import { contextWithIdentity, identifyFromHeaders, runWithIdentity, safeIdentify, type IdentityOptions } from './identity.js';
 
 interface RequestLike {
@@ -16,7 +16,7 @@ export function expressIdentity<Req extends RequestLike = RequestLike>(options: 
   const identify = options.identify ?? (identifyFromHeaders as (req: Req) => ReturnType<typeof identifyFromHeaders>);
   return function tc9Identity(req: Req, _res: unknown, next: Next): void {
     const identity = safeIdentify(identify, req);
-    let ctx;
+    let ctx: Context;
     try {
       ctx = contextWithIdentity(identity, options);
     } catch {

@@ -25,6 +25,7 @@ export interface IdentityOptions<Req> {
 
 const MAX_LENGTH = 256;
 // Printable ASCII and beyond, no control characters: values end up in headers and attributes.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the class matches control characters on purpose, to refuse them
 const SAFE = /^[^\u0000-\u001f\u007f]+$/;
 
 type HeaderBag = Record<string, string | string[] | undefined>;

@@ -104,7 +104,8 @@ export class MigrationPhase {
   recordProcessed(n = 1): void {
     if (!(n > 0) || this.outcomeValue !== undefined) return;
     this.pendingProcessed += n;
-    if ((this.untilCheckpoint -= n) <= 0) this.checkpoint();
+    this.untilCheckpoint -= n;
+    if (this.untilCheckpoint <= 0) this.checkpoint();
   }
 
   /** Counts `n` (default 1) failed records; the reason (keep it low-cardinality: a code, not a record id) is tallied. */
@@ -112,7 +113,8 @@ export class MigrationPhase {
     if (!(n > 0) || this.outcomeValue !== undefined) return;
     this.pendingFailed += n;
     if (reason !== undefined) this.tally(reason, n);
-    if ((this.untilCheckpoint -= n) <= 0) this.checkpoint();
+    this.untilCheckpoint -= n;
+    if (this.untilCheckpoint <= 0) this.checkpoint();
   }
 
   /**

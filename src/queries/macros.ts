@@ -46,23 +46,41 @@ function arity(name: string, args: string[], n: number): void {
   if (args.length !== n) throw new Error(`tc9-observability: macro $__${name} expects ${n} argument(s), got ${args.length}`);
 }
 
+/** A macro taking exactly `n` arguments: the count is checked before it expands. */
+function takes(name: string, n: number, expand: Macro): Macro {
+  return (args, range) => {
+    arity(name, args, n);
+    return expand(args, range);
+  };
+}
+
 const MACROS: Record<string, Macro> = {
-  timeFilter: (a, r) => (arity('timeFilter', a, 1), `${a[0]} >= ${toDateTime(r.from)} AND ${a[0]} <= ${toDateTime(r.to)}`),
-  timeFilter_ms: (a, r) => (arity('timeFilter_ms', a, 1), `${a[0]} >= ${toDateTime64(r.from)} AND ${a[0]} <= ${toDateTime64(r.to)}`),
-  dateFilter: (a, r) => (arity('dateFilter', a, 1), `${a[0]} >= ${toDate(r.from)} AND ${a[0]} <= ${toDate(r.to)}`),
-  dateTimeFilter: (a, r) => (
-    arity('dateTimeFilter', a, 2),
-    `(${a[0]} >= ${toDate(r.from)} AND ${a[0]} <= ${toDate(r.to)}) AND (${a[1]} >= ${toDateTime(r.from)} AND ${a[1]} <= ${toDateTime(r.to)})`
+  timeFilter: takes('timeFilter', 1, (a, r) => `${a[0]} >= ${toDateTime(r.from)} AND ${a[0]} <= ${toDateTime(r.to)}`),
+  timeFilter_ms: takes('timeFilter_ms', 1, (a, r) => `${a[0]} >= ${toDateTime64(r.from)} AND ${a[0]} <= ${toDateTime64(r.to)}`),
+  dateFilter: takes('dateFilter', 1, (a, r) => `${a[0]} >= ${toDate(r.from)} AND ${a[0]} <= ${toDate(r.to)}`),
+  dateTimeFilter: takes(
+    'dateTimeFilter',
+    2,
+    (a, r) =>
+      `(${a[0]} >= ${toDate(r.from)} AND ${a[0]} <= ${toDate(r.to)}) AND (${a[1]} >= ${toDateTime(r.from)} AND ${a[1]} <= ${toDateTime(r.to)})`,
   ),
-  timeFrom: (a, r) => (arity('timeFrom', a, 1), `${a[0]} >= ${toDateTime(r.from)}`),
-  timeTo: (a, r) => (arity('timeTo', a, 1), `${a[0]} <= ${toDateTime(r.to)}`),
+  timeFrom: takes('timeFrom', 1, (a, r) => `${a[0]} >= ${toDateTime(r.from)}`),
+  timeTo: takes('timeTo', 1, (a, r) => `${a[0]} <= ${toDateTime(r.to)}`),
   fromTime: (_a, r) => toDateTime(r.from),
   toTime: (_a, r) => toDateTime(r.to),
   fromTime_ms: (_a, r) => toDateTime64(r.from),
   toTime_ms: (_a, r) => toDateTime64(r.to),
-  timeInterval: (a, r) => (arity('timeInterval', a, 1), `toStartOfInterval(toDateTime(${a[0]}), INTERVAL ${Math.max(Math.floor(r.intervalMs / 1000), 1)} second)`),
-  timeInterval_ms: (a, r) => (arity('timeInterval_ms', a, 1), `toStartOfInterval(toDateTime64(${a[0]}, 3), INTERVAL ${Math.max(Math.floor(r.intervalMs), 1)} millisecond)`),
-  timeGroup: (a, r) => (arity('timeGroup', a, 2), `toStartOfInterval(toDateTime(${a[0]}), INTERVAL ${intervalSeconds(a[1] ?? '')} second)`),
+  timeInterval: takes(
+    'timeInterval',
+    1,
+    (a, r) => `toStartOfInterval(toDateTime(${a[0]}), INTERVAL ${Math.max(Math.floor(r.intervalMs / 1000), 1)} second)`,
+  ),
+  timeInterval_ms: takes(
+    'timeInterval_ms',
+    1,
+    (a, r) => `toStartOfInterval(toDateTime64(${a[0]}, 3), INTERVAL ${Math.max(Math.floor(r.intervalMs), 1)} millisecond)`,
+  ),
+  timeGroup: takes('timeGroup', 2, (a) => `toStartOfInterval(toDateTime(${a[0]}), INTERVAL ${intervalSeconds(a[1] ?? '')} second)`),
   interval_s: (_a, r) => String(Math.max(Math.floor(r.intervalMs / 1000), 1)),
   interval_ms: (_a, r) => String(Math.floor(r.intervalMs)),
   interval: (_a, r) => formatInterval(r.intervalMs),
@@ -84,7 +102,7 @@ function parseArgs(sql: string, open: number): { args: string[]; end: number } |
     else if (c === '(') depth++;
     else if (c === ')' && --depth === 0) {
       args.push(sql.slice(start, i));
-      return { args: args.map((a) => a.trim()).filter((a, k, all) => a !== '' || all.length > 1), end: i + 1 };
+      return { args: args.map((a) => a.trim()).filter((a, _k, all) => a !== '' || all.length > 1), end: i + 1 };
     } else if (c === ',' && depth === 1) {
       args.push(sql.slice(start, i));
       start = i + 1;

@@ -69,7 +69,8 @@ export function installShutdownHooks(telemetry: Flushable): () => void {
   let realExit: typeof process.exit | undefined;
   const deferExitUntilShutdown = () => {
     if (realExit) return;
-    const exit = (realExit = process.exit);
+    const exit = process.exit;
+    realExit = exit;
     process.exit = ((code?: number | string | null) => {
       process.exit = exit; // a second call while we wait exits at once
       void shutdownOnce().then(() => exit.call(process, code));

@@ -56,7 +56,10 @@ function logRowGroups(items: ReadableLogRecord[]): Map<Readonly<LogSharedColumns
   for (const item of items) {
     const shared = logSharedColumns(item);
     let rows = groups.get(shared);
-    if (!rows) groups.set(shared, (rows = []));
+    if (!rows) {
+      rows = [];
+      groups.set(shared, rows);
+    }
     rows.push(logOwnColumns(item));
   }
   return groups;
@@ -70,7 +73,10 @@ export async function createStoreExporters(config: Config, writerOptions: BatchW
   const writer = new BatchWriter(store, {
     onError: (err, table) => {
       let reporter = reporters.get(table);
-      if (!reporter) reporters.set(table, (reporter = new ExportFailureReporter(`insert into ${table} (${store.kind} store)`)));
+      if (!reporter) {
+        reporter = new ExportFailureReporter(`insert into ${table} (${store.kind} store)`);
+        reporters.set(table, reporter);
+      }
       reporter.failed(err);
     },
     ...writerOptions,

@@ -117,9 +117,15 @@ export class BatchWriter {
       return false;
     }
     let byShared = this.#pending.get(table);
-    if (!byShared) this.#pending.set(table, (byShared = new Map()));
+    if (!byShared) {
+      byShared = new Map();
+      this.#pending.set(table, byShared);
+    }
     let pending = byShared.get(shared);
-    if (!pending) byShared.set(shared, (pending = { table, shared, chunks: [], rows: [], count: 0, bytes: 0 }));
+    if (!pending) {
+      pending = { table, shared, chunks: [], rows: [], count: 0, bytes: 0 };
+      byShared.set(shared, pending);
+    }
     if (chunk) pending.chunks.push(chunk);
     else for (const row of rows) pending.rows.push(shared ? { ...shared, ...row } : row);
     pending.count += rows.length;

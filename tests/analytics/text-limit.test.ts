@@ -9,7 +9,7 @@ import { toLogRecord } from '../../src/ingest/to-log-record.js';
 const isWellFormed = (s: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 
 describe('value limit', () => {
-  const emojiAtTheCut = 'a'.repeat(MAX_VALUE_LENGTH - 1) + '😀' + 'tail';
+  const emojiAtTheCut = `${'a'.repeat(MAX_VALUE_LENGTH - 1)}😀tail`;
 
   it('text() cuts before a pair that straddles the limit, and keeps short values whole', () => {
     const cut = text(emojiAtTheCut);

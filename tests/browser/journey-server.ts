@@ -126,7 +126,9 @@ export async function startJourneyServer(): Promise<JourneyServer> {
   return {
     url,
     ingestRequests,
-    failIngest: (n) => void (failures = n),
+    failIngest: (n) => {
+      failures = n;
+    },
     sessionLogs: async (sessionId) => {
       await loggerProvider.forceFlush();
       await exporters.logs.forceFlush();

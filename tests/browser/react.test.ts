@@ -14,19 +14,21 @@ import { AnalyticsProvider, ErrorBoundary, useAnalytics } from '../../src/react/
 import { ATTR, EVENT } from '../../src/semconv.js';
 import { startJourneyServer, type JourneyServer } from './journey-server.js';
 
+/** A component using the hook; it notes the session id the hook gave it in `seen`. */
+function Probe({ seen }: { seen: string[] }) {
+  const analytics = useAnalytics();
+  seen.push(analytics.sessionId ?? 'no session');
+  analytics.trackFeatureUsage('ssr.probe'); // outside a browser: does nothing, throws nothing
+  return h('span', null, 'ok');
+}
+
 describe('React bindings', () => {
   it('render on the server: the hook works inside and outside a provider, the boundary renders its children', () => {
     const seen: string[] = [];
-    function Probe() {
-      const analytics = useAnalytics();
-      seen.push(analytics.sessionId ?? 'no session');
-      analytics.trackFeatureUsage('ssr.probe'); // outside a browser: does nothing, throws nothing
-      return h('span', null, 'ok');
-    }
     const tracker = createTracker({ endpoint: 'http://127.0.0.1:9/v1/events', writeKey: 'pk', consent: false });
-    const html = renderToString(h(AnalyticsProvider, { tracker }, h(ErrorBoundary, { name: 'Root' }, h(Probe))));
+    const html = renderToString(h(AnalyticsProvider, { tracker }, h(ErrorBoundary, { name: 'Root' }, h(Probe, { seen }))));
     expect(html).toBe('<span>ok</span>');
-    expect(renderToString(h(Probe))).toBe('<span>ok</span>');
+    expect(renderToString(h(Probe, { seen }))).toBe('<span>ok</span>');
     expect(seen).toEqual([tracker.sessionId, 'no session']);
     expect(tracker.stats()).toEqual({ queued: 0, sent: 0, rejected: 0, dropped: 0 });
   });

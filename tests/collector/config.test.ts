@@ -57,9 +57,9 @@ describe('collector config: components', () => {
   it('defines every component a pipeline uses and uses every component it defines', () => {
     const used = { receivers: new Set<string>(), processors: new Set<string>(), exporters: new Set<string>() };
     for (const [, p] of pipelines) {
-      p.receivers.forEach((r) => used.receivers.add(r));
-      (p.processors ?? []).forEach((r) => used.processors.add(r));
-      p.exporters.forEach((r) => used.exporters.add(r));
+      for (const r of p.receivers) used.receivers.add(r);
+      for (const r of p.processors ?? []) used.processors.add(r);
+      for (const r of p.exporters) used.exporters.add(r);
     }
     const connectors = new Set(Object.keys(config.connectors));
     for (const r of used.receivers) expect(r in config.receivers || connectors.has(r), `receiver ${r}`).toBe(true);

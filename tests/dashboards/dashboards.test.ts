@@ -10,7 +10,7 @@ import { CLICKHOUSE_DATASOURCE, CLICKHOUSE_PLUGIN_VERSION, DASHBOARD_DATASOURCE 
 import { DASHBOARD_DIR, renderGrafanaFiles } from '../../src/dashboards/render.js';
 import type { TestStore } from '../helpers/chdb.js';
 import { ALL, expandPanelSql, type TemplateVariable } from '../helpers/grafana.js';
-import { runSql, tableProblems, timeSeriesProblems } from './frames.js';
+import { type QueryResult, runSql, tableProblems, timeSeriesProblems } from './frames.js';
 import { seededStore } from './scenario/seed.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -69,7 +69,7 @@ const panelsOf = (d: DashboardJson) => d.panels.filter((p) => p.type !== 'row');
 const isShared = (panel: PanelJson) => panel.datasource?.uid === DASHBOARD_DATASOURCE.uid;
 /** The panel whose ClickHouse query gives this panel its data: itself, or the one a shared-result panel names. */
 const queryPanelOf = (d: DashboardJson, panel: PanelJson) =>
-  isShared(panel) ? d.panels.find((p) => p.id === (panel.targets?.[0] as SharedTarget).panelId) : panel;
+  isShared(panel) ? d.panels.find((p) => p.id === (panel.targets?.[0] as SharedTarget | undefined)?.panelId) : panel;
 
 const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 const RANGE = { from: new Date(NOW - 6 * 3_600_000), to: new Date(NOW), intervalMs: 60_000 };
@@ -171,7 +171,7 @@ describe('dashboard SQL on the seeded scenario', () => {
       for (const panel of panelsOf(dashboard)) {
         // A shared-result panel gets its source panel's frames: that query's result must fit this panel too.
         const target = queryPanelOf(dashboard, panel)?.targets?.[0] as Target;
-        let result;
+        let result: QueryResult;
         try {
           result = await runSql(t.store, expandPanelSql(target.rawSql, { ...RANGE, variables }));
         } catch (err) {

@@ -156,13 +156,17 @@ describe('span statistics behind the Performance panels', () => {
     const rawErrors = await t.store.query<Row>(`SELECT ${bucket('Timestamp')} AS time, ServiceName AS service, countIf(StatusCode = 'Error') / count() AS error_rate
       FROM otel_traces WHERE ${where} GROUP BY time, service ORDER BY time, service`);
     expect(errors.map((r) => [r.time, r.service])).toEqual(rawErrors.map((r) => [r.time, r.service]));
-    errors.forEach((r, i) => expect(Number(r.error_rate)).toBeCloseTo(Number(rawErrors[i]?.error_rate), 12));
+    errors.forEach((r, i) => {
+      expect(Number(r.error_rate)).toBeCloseTo(Number(rawErrors[i]?.error_rate), 12);
+    });
 
     const latency = await run(PERFORMANCE_SQL.latencyPercentiles, all, range);
     const rawLatency = await t.store.query<Row>(`SELECT ${bucket('Timestamp')} AS time, ${band(0.95, 'p95', 1e9)}
       FROM otel_traces WHERE ${where} GROUP BY time ORDER BY time`);
     expect(latency.map((r) => r.time)).toEqual(rawLatency.map((r) => r.time));
-    latency.forEach((r, i) => expectWithin(r.p95, rawLatency[i]?.p95, `p95 at ${r.time}`));
+    latency.forEach((r, i) => {
+      expectWithin(r.p95, rawLatency[i]?.p95, `p95 at ${r.time}`);
+    });
   });
 
   it('applies the service, environment and route variables', async () => {

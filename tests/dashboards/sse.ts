@@ -41,7 +41,10 @@ export function valuesFromResult(result: QueryResult, format: number): Values {
       const labels = labelsOf(row);
       const id = `${column.name}|${key(labels)}`;
       let s = series.get(id);
-      if (!s) series.set(id, (s = { name: column.name, labels, points: [] }));
+      if (!s) {
+        s = { name: column.name, labels, points: [] };
+        series.set(id, s);
+      }
       s.points.push({ time: timeValue(row[time.name]), value: toNumber(row[column.name]) });
     }
   }
@@ -111,9 +114,10 @@ type Token = { t: 'num'; v: number } | { t: 'ref'; v: string } | { t: 'op'; v: s
 function tokenize(expr: string): Token[] {
   const tokens: Token[] = [];
   const re = /\s*(?:(\d+(?:\.\d+)?(?:e[+-]?\d+)?)|\$\{?([A-Za-z_]\w*)\}?|(&&|\|\||>=|<=|==|!=|[-+*/()<>!]))/gy;
-  let m: RegExpExecArray | null;
   let at = 0;
-  while (at < expr.length && (m = re.exec(expr))) {
+  while (at < expr.length) {
+    const m = re.exec(expr);
+    if (!m) break;
     if (m[1] !== undefined) tokens.push({ t: 'num', v: Number(m[1]) });
     else if (m[2] !== undefined) tokens.push({ t: 'ref', v: m[2] });
     else tokens.push({ t: 'op', v: m[3] as string });

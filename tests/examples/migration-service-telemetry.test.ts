@@ -16,6 +16,8 @@ import { SWEEPER_SLUG } from '../../examples/migration-service/run/sweeper.js';
 import { installInMemoryOtel, sumWhere, type InMemoryOtel } from '../helpers/in-memory-otel.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
+// Response bodies are checked field by field; a loose type keeps the assertions readable.
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely, path by path, and the assertions check the values
 type Json = Record<string, any>;
 const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
 

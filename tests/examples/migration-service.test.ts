@@ -11,6 +11,7 @@ import type { ApiCallInfo, PhaseInfo, RunHooks, RunInfo, RunOutcome } from '../.
 import { createTestDatabase } from '../helpers/postgres.js';
 
 // Response bodies are checked field by field; a loose type keeps the assertions readable.
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely, path by path, and the assertions check the values
 type Json = Record<string, any>;
 
 interface Call {

@@ -15,7 +15,7 @@ const PER_FRAMEWORK = 5_000;
 
 function notPolluted(): void {
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+  expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
 }
 
 async function send(url: string, c: IngestCase): Promise<number> {

@@ -73,7 +73,7 @@ export function hostileString(random: Random): string {
 
 /** Arrays (or objects) nested `depth` deep, as text: JSON.parse makes the value. */
 export function nestedJson(depth: number, asObject: boolean): string {
-  return asObject ? '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) : '['.repeat(depth) + ']'.repeat(depth);
+  return asObject ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : '['.repeat(depth) + ']'.repeat(depth);
 }
 
 /** Any JSON value, of bounded size, strange more often than not. */
@@ -124,7 +124,7 @@ export function invalidBrowserEvent(random: Random): unknown {
       delete event[field === 'userId' || field === 'properties' || field === 'context' || field === 'metadata' ? 'id' : field];
       break;
     case 1:
-      event.id = pick(random, [hostileString(random), 42, null, {}, [], randomUUID().toUpperCase() + 'x']);
+      event.id = pick(random, [hostileString(random), 42, null, {}, [], `${randomUUID().toUpperCase()}x`]);
       break;
     case 2:
       event.event = pick(random, [...SQL_INJECTIONS, '', '9starts.with.digit', 'x'.repeat(129), 'tc9.error', 'tc9.performance', 'feature.used']);

@@ -43,7 +43,7 @@ it('stores injection strings verbatim as data and leaves every table in place', 
   for (const sql of SQL_INJECTIONS) expect(() => track({ name: sql })).toThrow(ValidationError);
 
   const runId = randomUUID();
-  SQL_INJECTIONS.forEach((sql, i) =>
+  SQL_INJECTIONS.forEach((sql, i) => {
     track({
       name: 'search.performed',
       userId: sql,
@@ -52,8 +52,8 @@ it('stores injection strings verbatim as data and leaves every table in place', 
       properties: { q: sql, i, run: runId, nested: { q: sql } },
       context: { title: sql, section: sql },
       metadata: { buildId: sql },
-    }),
-  );
+    });
+  });
   const ingest = createIngestHandler({ config, writeKeys: ['pk'], rateLimit: false });
   const reply = await ingest.handle({
     method: 'POST',

@@ -433,11 +433,11 @@ function send(res: ServerResponse, status: number, body: string | Uint8Array, ty
 }
 
 function quoteIdentifier(name: string): string {
-  return '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '\\`') + '`';
+  return `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
 }
 
 function quoteString(value: string): string {
-  return "'" + value.replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "'";
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /** Numbers as they are, everything else as a string literal (ClickHouse converts it to the setting's type). */

@@ -146,10 +146,59 @@ function hexId(id: string | undefined): string | undefined {
   return Buffer.from(id, 'base64').toString('hex');
 }
 
-// OTLP/JSON exactly as sent; the decoders below pick the fields they need.
-type Json = Record<string, any>;
+// OTLP/JSON as sent: the fields the decoders below read (on the wire, any of them may be missing).
+// 64-bit integers arrive as strings or numbers.
+type Int64 = number | string;
+interface OtlpResource {
+  attributes?: KeyValue[];
+}
+interface OtlpScope {
+  name?: string;
+  version?: string;
+}
+interface OtlpSpan {
+  traceId?: string;
+  spanId?: string;
+  parentSpanId?: string;
+  name: string;
+  kind?: number;
+  attributes?: KeyValue[];
+  status?: { code?: number; message?: string };
+  events?: { name: string; attributes?: KeyValue[] }[];
+  startTimeUnixNano?: Int64;
+  endTimeUnixNano?: Int64;
+}
+interface OtlpDataPoint {
+  attributes?: KeyValue[];
+  asDouble?: number | string;
+  asInt?: Int64;
+  count?: Int64;
+  sum?: number | string;
+  bucketCounts?: Int64[];
+  explicitBounds?: number[];
+}
+interface OtlpMetricData {
+  aggregationTemporality?: number;
+  dataPoints?: OtlpDataPoint[];
+}
+type OtlpMetric = { name: string; unit?: string; description?: string } & Partial<Record<ReceivedMetric['type'], OtlpMetricData>>;
+interface OtlpLogRecord {
+  traceId?: string;
+  spanId?: string;
+  eventName?: string;
+  severityNumber?: number;
+  severityText?: string;
+  body?: AnyValue;
+  attributes?: KeyValue[];
+  timeUnixNano?: Int64;
+}
+interface OtlpBody {
+  resourceSpans?: { resource?: OtlpResource; scopeSpans?: { scope?: OtlpScope; spans?: OtlpSpan[] }[] }[];
+  resourceMetrics?: { resource?: OtlpResource; scopeMetrics?: { scope?: OtlpScope; metrics?: OtlpMetric[] }[] }[];
+  resourceLogs?: { resource?: OtlpResource; scopeLogs?: { scope?: OtlpScope; logRecords?: OtlpLogRecord[] }[] }[];
+}
 
-function decodeTraces(body: Json): ReceivedSpan[] {
+function decodeTraces(body: OtlpBody): ReceivedSpan[] {
   const out: ReceivedSpan[] = [];
   for (const rs of body.resourceSpans ?? []) {
     const resource = decodeAttributes(rs.resource?.attributes);
@@ -164,7 +213,7 @@ function decodeTraces(body: Json): ReceivedSpan[] {
           kind: KINDS[s.kind ?? 0] ?? 'UNSPECIFIED',
           attributes: decodeAttributes(s.attributes),
           status: { code: s.status?.code ?? 0, message: s.status?.message },
-          events: (s.events ?? []).map((e: Json) => ({ name: e.name, attributes: decodeAttributes(e.attributes) })),
+          events: (s.events ?? []).map((e) => ({ name: e.name, attributes: decodeAttributes(e.attributes) })),
           resource,
           scope,
           startTimeUnixNano: String(s.startTimeUnixNano),
@@ -178,7 +227,7 @@ function decodeTraces(body: Json): ReceivedSpan[] {
 
 const TEMPORALITY = [undefined, 'delta', 'cumulative'] as const;
 
-function decodePoint(p: Json): ReceivedDataPoint {
+function decodePoint(p: OtlpDataPoint): ReceivedDataPoint {
   const point: ReceivedDataPoint = { attributes: decodeAttributes(p.attributes) };
   if (p.asDouble !== undefined) point.value = Number(p.asDouble);
   if (p.asInt !== undefined) point.value = Number(p.asInt);
@@ -189,7 +238,7 @@ function decodePoint(p: Json): ReceivedDataPoint {
   return point;
 }
 
-function decodeMetrics(body: Json): ReceivedMetric[] {
+function decodeMetrics(body: OtlpBody): ReceivedMetric[] {
   const out: ReceivedMetric[] = [];
   for (const rm of body.resourceMetrics ?? []) {
     const resource = decodeAttributes(rm.resource?.attributes);
@@ -198,7 +247,7 @@ function decodeMetrics(body: Json): ReceivedMetric[] {
       for (const m of sm.metrics ?? []) {
         const type = (['sum', 'gauge', 'histogram', 'exponentialHistogram', 'summary'] as const).find((t) => m[t]);
         if (!type) continue;
-        const data = m[type];
+        const data = m[type]!; // find() picked a type the metric has
         out.push({
           name: m.name,
           unit: m.unit ?? '',
@@ -215,7 +264,7 @@ function decodeMetrics(body: Json): ReceivedMetric[] {
   return out;
 }
 
-function decodeLogs(body: Json): ReceivedLogRecord[] {
+function decodeLogs(body: OtlpBody): ReceivedLogRecord[] {
   const out: ReceivedLogRecord[] = [];
   for (const rl of body.resourceLogs ?? []) {
     const resource = decodeAttributes(rl.resource?.attributes);
@@ -271,7 +320,7 @@ export async function startOtlpReceiver({ port = 0 }: OtlpReceiverOptions = {}):
           res.writeHead(415, { 'content-type': 'application/json' }).end('{"message":"only OTLP/JSON is accepted"}');
           return;
         }
-        const json = JSON.parse(body.toString('utf8')) as Json;
+        const json = JSON.parse(body.toString('utf8')) as OtlpBody;
         if (path === '/v1/traces') spans.push(...decodeTraces(json));
         else if (path === '/v1/metrics') metrics.push(...decodeMetrics(json));
         else logs.push(...decodeLogs(json));

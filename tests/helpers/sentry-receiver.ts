@@ -22,6 +22,7 @@ export interface EnvelopeItem {
 }
 
 // Event payloads as sent: the tests read contexts.trace.trace_id, exception.values, request, ...
+// biome-ignore lint/suspicious/noExplicitAny: Sentry's payloads are read loosely, path by path, and the assertions check the values
 export type SentryPayload = Record<string, any>;
 
 export interface ReceivedEnvelope {

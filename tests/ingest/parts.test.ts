@@ -44,8 +44,8 @@ describe('clientAddress', () => {
 
 describe('write keys', () => {
   it('reads the header first, then Basic auth, then the body', () => {
-    expect(offeredWriteKey({ 'x-write-key': ' k1 ', authorization: 'Basic ' + Buffer.from('k2:').toString('base64') }, 'k3')).toBe('k1');
-    expect(offeredWriteKey({ authorization: 'Basic ' + Buffer.from('k2:secret').toString('base64') }, 'k3')).toBe('k2');
+    expect(offeredWriteKey({ 'x-write-key': ' k1 ', authorization: `Basic ${Buffer.from('k2:').toString('base64')}` }, 'k3')).toBe('k1');
+    expect(offeredWriteKey({ authorization: `Basic ${Buffer.from('k2:secret').toString('base64')}` }, 'k3')).toBe('k2');
     expect(offeredWriteKey({ authorization: 'Bearer k2' }, 'k3')).toBe('k3');
     expect(offeredWriteKey({}, undefined)).toBeUndefined();
   });

@@ -77,7 +77,7 @@ describe('Express', () => {
     app.get('/report', async (req, res) => {
       res.json(await handle(String(req.headers['x-tag'])));
     });
-    app.get('/custom', expressIdentity({ identify: () => ({ userId: 'from-auth', orgType: 'enterprise' }) }), (req, res) => {
+    app.get('/custom', expressIdentity({ identify: () => ({ userId: 'from-auth', orgType: 'enterprise' }) }), (_req, res) => {
       track({ name: 'custom.viewed' });
       res.json({});
     });

@@ -99,7 +99,7 @@ describe('ClickHouse front with clickhouse-go over HTTP', () => {
       expect(first.linkTraceIds).toEqual([(100).toString(16).padStart(32, '0')]);
 
       // ... and by chDB directly, nanoseconds and maps intact.
-      const stored = await test.store.query<Record<string, any>>(
+      const stored = await test.store.query<Record<string, unknown>>(
         "SELECT toString(Timestamp) AS ts, ResourceAttributes AS res, Events.Name AS events, Links.Attributes AS links, StatusCode FROM otel_traces WHERE SpanName = 'GET /items/2'",
       );
       expect(stored).toEqual([

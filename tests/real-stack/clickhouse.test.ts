@@ -94,7 +94,7 @@ async function call(side: Side, method: string, path: string, route: string, bod
   const text = await res.text();
   const key = `${method} ${route}`;
   side.sent.set(key, (side.sent.get(key) ?? 0) + 1);
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 /** Runs end in the background; their state is read from PostgreSQL (a GET /runs/:id would add requests). */
@@ -147,7 +147,7 @@ async function stopService(side: Side): Promise<void> {
   if (code !== 0) throw new Error(`${side.name} service exited ${code}:\n${child.stderr().slice(-3000)}`);
 }
 
-async function rows<T = Record<string, any>>(side: Side, sql: string, params?: Record<string, unknown>): Promise<T[]> {
+async function rows<T = Record<string, unknown>>(side: Side, sql: string, params?: Record<string, unknown>): Promise<T[]> {
   return side.test.store.query<T>(sql, params);
 }
 

@@ -53,17 +53,15 @@ describe('store exporters with the real OTel SDK', () => {
     span.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
     // No global context manager in tests: the parent context is passed explicitly.
     const inSpan = trace.setSpan(context.active(), span);
-    {
-      tracer.startSpan('SELECT users', { kind: SpanKind.CLIENT }, inSpan).end();
-      logger.emit({
-        context: inSpan,
-        eventName: 'page.view',
-        severityNumber: SeverityNumber.INFO,
-        severityText: 'INFO',
-        body: { page: '/users/7', n: 1 },
-        attributes: { 'tc9.event.kind': 'analytics', 'user.id': 'u-1', 'session.id': 's-1', 'url.path': '/users/7', 'tc9.prop.plan': 'pro' },
-      });
-    }
+    tracer.startSpan('SELECT users', { kind: SpanKind.CLIENT }, inSpan).end();
+    logger.emit({
+      context: inSpan,
+      eventName: 'page.view',
+      severityNumber: SeverityNumber.INFO,
+      severityText: 'INFO',
+      body: { page: '/users/7', n: 1 },
+      attributes: { 'tc9.event.kind': 'analytics', 'user.id': 'u-1', 'session.id': 's-1', 'url.path': '/users/7', 'tc9.prop.plan': 'pro' },
+    });
     span.end();
 
     const meter = metering.getMeter('shop');

@@ -122,7 +122,9 @@ describe('top_paths on session_paths and path_steps', () => {
         const expected = await raw(range, params);
         const label = `${range[0] - T0}..${range[1] - T0} ${JSON.stringify(params)}`;
         expect(rows.map(({ share: _s, ...r }) => r), label).toEqual(expected.map(({ share: _s, ...r }) => r));
-        rows.forEach((r, i) => expect(Number(r.share), label).toBeCloseTo(Number(expected[i]!.share), 12));
+        rows.forEach((r, i) => {
+          expect(Number(r.share), label).toBeCloseTo(Number(expected[i]!.share), 12);
+        });
         if (params.limit === 1000 && params.from_step === '' && range[1] - range[0] >= DAY) expect(rows.length, label).toBeGreaterThan(20);
       }
     }

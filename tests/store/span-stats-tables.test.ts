@@ -54,6 +54,8 @@ describe('span statistics tables', () => {
     expect(stats.map(strip)).toEqual(raw.map(strip));
     expect(raw.some((r) => Number(r.errors) > 0)).toBe(true);
     expect(raw.some((r) => r.operation !== '')).toBe(true);
-    stats.forEach((r, i) => expect(raw[i]?.traces as string[]).toContain(r.trace));
+    stats.forEach((r, i) => {
+      expect(raw[i]?.traces as string[]).toContain(r.trace);
+    });
   });
 });

@@ -17,6 +17,7 @@ const SignIn = z.object({
     .trim()
     .min(1)
     .max(256)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the class matches control characters on purpose, to refuse them
     .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
   method: z.enum(['password', 'sso', 'magic_link']).default('password'),
 });

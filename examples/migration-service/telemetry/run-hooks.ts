@@ -106,7 +106,7 @@ function advance(entry: TrackedPhase, counts: Pick<BatchProgress, 'recordsProces
     const added = count - (entry.reasons[reason] ?? 0);
     if (added > 0) entry.phase.recordFailed(reason, added);
     entry.reasons[reason] = Math.max(count, entry.reasons[reason] ?? 0);
-    failedWithReason += added > 0 ? added : 0;
+    failedWithReason += Math.max(added, 0);
   }
   const failed = counts.recordsFailed - entry.failed;
   if (failed > failedWithReason) entry.phase.recordFailed(undefined, failed - failedWithReason);

@@ -1,5 +1,5 @@
 /** An alert rule as data: one ClickHouse query, a reduce and a threshold expression, routing labels. */
-import { ClickHouseFormat } from '../clickhouse-query.js';
+import type { ClickHouseFormat } from '../clickhouse-query.js';
 
 export type Reducer = 'last' | 'mean' | 'max' | 'min' | 'sum' | 'count';
 export type ThresholdType = 'gt' | 'lt' | 'within_range' | 'outside_range';

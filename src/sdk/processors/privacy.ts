@@ -15,7 +15,7 @@
  */
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import { ConsentRegistry } from '../../privacy/consent.js';
+import type { ConsentRegistry } from '../../privacy/consent.js';
 import { PrivacyLogRecordProcessor } from './privacy-log.js';
 import { PrivacyPolicy, type PrivacyConfig } from '../../privacy/policy.js';
 import type { Redactor } from '../../privacy/redact.js';

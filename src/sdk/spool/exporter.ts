@@ -87,12 +87,18 @@ export class SpoolingLogExporter implements LogRecordExporter {
   }
 
   export(records: ReadableLogRecord[], done: (result: ExportResult) => void): void {
-    if (records.length === 0) return done(SUCCESS);
+    if (records.length === 0) {
+      done(SUCCESS);
+      return;
+    }
     if (this.dir === null || this.closed) {
       this.inner.export(records, done);
       return;
     }
-    if (this.state === 'down') return this.keep(records, done);
+    if (this.state === 'down') {
+      this.keep(records, done);
+      return;
+    }
     void this.send(records).then((result) => {
       if (result.code === ExportResultCode.SUCCESS) {
         this.up();
@@ -161,7 +167,8 @@ export class SpoolingLogExporter implements LogRecordExporter {
   private keep(records: ReadableLogRecord[], done: (result: ExportResult) => void): void {
     if (this.pendingWrites.size >= (this.options.maxPendingWrites ?? 4)) {
       this.overflow.drop(records.length, 'full');
-      return done(SUCCESS);
+      done(SUCCESS);
+      return;
     }
     const write = this.opened
       .then(async () => {

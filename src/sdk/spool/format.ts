@@ -70,7 +70,10 @@ export function encodeBatch(records: readonly ReadableLogRecord[]): string {
   const scopes = new Map<Scope, number>();
   const indexOf = <K>(map: Map<K, number>, key: K) => {
     let i = map.get(key);
-    if (i === undefined) map.set(key, (i = map.size));
+    if (i === undefined) {
+      i = map.size;
+      map.set(key, i);
+    }
     return i;
   };
   const stored: StoredRecord[] = records.map((record) => {

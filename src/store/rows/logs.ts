@@ -39,7 +39,10 @@ const sharedByResource = new WeakMap<Resource, WeakMap<Scope, Readonly<LogShared
 export function logSharedColumns(record: ReadableLogRecord): Readonly<LogSharedColumns> {
   const { resource, instrumentationScope: scope } = record;
   let byScope = sharedByResource.get(resource);
-  if (!byScope) sharedByResource.set(resource, (byScope = new WeakMap()));
+  if (!byScope) {
+    byScope = new WeakMap();
+    sharedByResource.set(resource, byScope);
+  }
   let shared = byScope.get(scope);
   if (!shared) {
     shared = Object.freeze({

@@ -43,7 +43,10 @@ const resourceMaps = new WeakMap<Attributes, Readonly<Record<string, string>>>()
  */
 export function resourceMap(attributes: Attributes): Readonly<Record<string, string>> {
   let map = resourceMaps.get(attributes);
-  if (!map) resourceMaps.set(attributes, (map = Object.freeze(attributeMap(attributes))));
+  if (!map) {
+    map = Object.freeze(attributeMap(attributes));
+    resourceMaps.set(attributes, map);
+  }
   return map;
 }
 

@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SpoolDirectory } from '../../../src/sdk/spool/directory.js';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'tc9-spool-test-'));
   dirs.push(d);
