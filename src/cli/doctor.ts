@@ -11,7 +11,7 @@ import { ClickHouseStore } from '../store/clickhouse-store.js';
 import type { Store } from '../store/store.js';
 import { formatSeconds, networkReason } from './errors.js';
 import { isUnknownDatabase, migrationFile, recordedVersions, schemaState } from './schema.js';
-import { describeStore } from './store.js';
+import { describeStore, holdsStore, storeHolder } from './store.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -161,7 +161,7 @@ async function checkServer(config: Config, options: DoctorOptions): Promise<Chec
       return {
         name: STORE,
         status: 'fail',
-        detail: `ClickHouse unreachable at ${where} (${/timeout/i.test(reason) ? `timed out after ${formatSeconds(options.timeoutMs)}` : reason})`,
+        detail: `${where}: unreachable (${/timeout/i.test(reason) ? `timed out after ${formatSeconds(options.timeoutMs)}` : reason})`,
         fix: 'start it with `docker compose up clickhouse` or set CLICKHOUSE_URL (unset it to use the embedded store)',
       };
     }
@@ -174,7 +174,7 @@ async function checkServer(config: Config, options: DoctorOptions): Promise<Chec
 async function checkEmbedded(config: Config): Promise<CheckResult> {
   const dir = resolve(config.store.dataDir);
   const where = describeStore(config.store);
-  if (!existsSync(dir)) return { name: STORE, status: 'fail', detail: `${where}: the data directory does not exist yet`, fix: MIGRATE_FIX };
+  if (!existsSync(dir)) return { name: STORE, status: 'fail', detail: `${where}: the data directory does not exist yet`, fix: `${MIGRATE_FIX}, or set TC9_DATA_DIR to the directory your app writes (the demo writes .tc9/demo/store)` };
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
     accessSync(dir, constants.W_OK);
@@ -185,6 +185,14 @@ async function checkEmbedded(config: Config): Promise<CheckResult> {
       detail: `${where}: the data directory is not writable (${(err as Error).message})`,
       fix: 'fix its permissions, or set TC9_DATA_DIR to a writable directory',
     };
+  }
+  // Opening a directory creates a store in it: checking must not.
+  if (!holdsStore(dir, config.store.database)) {
+    return { name: STORE, status: 'fail', detail: `${where}: no store in this directory`, fix: `${MIGRATE_FIX}, or set TC9_DATA_DIR to the directory your app writes (the demo writes .tc9/demo/store)` };
+  }
+  const holder = storeHolder(dir);
+  if (holder !== undefined) {
+    return { name: STORE, status: 'warn', detail: `${where}: in use by process ${holder} (an app writing to it); schema not checked while it runs`, fix: 'stop the app to check the schema' };
   }
   let store: ChdbStore;
   try {

@@ -1,7 +1,8 @@
 /**
  * How the CLI ends: 0 when the command did its job, 1 when it failed (bad configuration, store error,
- * a failed check), 2 when it was called wrongly (unknown option, bad flag value). Errors print one line on
- * stderr; the stack only with --verbose or TC9_DEBUG.
+ * a failed check), 2 when it was called wrongly (unknown option, bad flag value), 3 when it did its job and
+ * found nothing (gdpr export of an unknown user). Errors print one line on stderr; the stack only with
+ * --verbose or TC9_DEBUG.
  */
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
@@ -10,6 +11,8 @@ import { StoreError } from '../store/store.js';
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** The command worked and found nothing for what was asked (gdpr export of a user the store holds no rows of). */
+export const EXIT_NO_DATA = 3;
 
 /** The command was called wrongly: exit 2, with a pointer to its --help. */
 export class UsageError extends Error {
@@ -58,7 +61,19 @@ export function describeError(err: unknown, command = 'tc9-obs'): { message: str
     const table = /Unknown table (?:expression identifier )?'?([\w.`]+)'?/.exec(err.message)?.[1];
     if (table || /UNKNOWN_DATABASE/.test(err.message)) {
       const what = table ? `table ${table.replace(/`/g, '')}` : 'database';
-      return { message: `tc9-observability store (${err.kind}): ${what} does not exist: the schema is not migrated\nfix: run tc9-obs db migrate`, exitCode: EXIT_FAILURE };
+      // Most often the wrong store rather than an unmigrated one: say how to point at the right one first.
+      const fix =
+        err.kind === 'chdb'
+          ? 'fix: point TC9_DATA_DIR or --data-dir at the store your app writes (the demo writes .tc9/demo/store), or run tc9-obs db migrate to create the schema here'
+          : 'fix: check CLICKHOUSE_URL and CLICKHOUSE_DATABASE point at the store your app writes, or run tc9-obs db migrate to create the schema there';
+      return { message: `tc9-observability store (${err.kind}): ${what} does not exist: the schema is not migrated\n${fix}`, exitCode: EXIT_FAILURE };
+    }
+    // Another process holds the chDB directory (its lock file); withExistingStore catches the usual case first.
+    if (/Cannot lock file|Another server instance in same directory/i.test(err.message)) {
+      return {
+        message: `tc9-observability store (chdb): the data directory is in use by another process (an app writing telemetry to it; chDB opens a store from one process at a time)\nfix: stop that app and run this again, or read a copy of the directory`,
+        exitCode: EXIT_FAILURE,
+      };
     }
     // The second line names the statement; useful with --verbose, noise otherwise.
     const reason = firstLine(err.message);

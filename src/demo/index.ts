@@ -21,6 +21,7 @@ import { start } from '../sdk/start.js';
 import { createStore } from '../store/create-store.js';
 import { migrate } from '../store/migrate.js';
 import type { Store } from '../store/store.js';
+import { errorsHint, nextCommand } from './hints.js';
 import { openDemoDatabase, type DemoDatabase } from './postgres.js';
 import { collectReportData, writeReport } from './report/index.js';
 import { DEMO_SERVICE, demoSettings } from './settings.js';
@@ -37,6 +38,8 @@ export interface DemoOptions {
   /** Open the report in a browser when done (only on a desktop terminal). Default true. */
   openBrowser?: boolean;
 }
+
+export { errorsHint, nextCommand } from './hints.js';
 
 export const DEMO_DEFAULTS = { durationSeconds: 40, users: 25, outDir: '.tc9/demo' } as const;
 
@@ -151,6 +154,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     out(`Report: ${reportPath}`);
     out(errorsHint(landed.errors, config.sentry.dsn));
     if (options.openBrowser !== false) openInBrowser(reportPath);
+    // Printed before the store is closed (finally, below), and valid once this process has exited.
+    out();
+    out(`Next: ${nextCommand(outDir)}`);
     return 0;
   } catch (err) {
     process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -173,16 +179,6 @@ function printTraffic(result: WorkloadResult, interrupted: boolean): void {
   );
   if (s.consentDeclined > 0) out(`  ${s.consentDeclined} user(s) declined analytics consent: their events were dropped before export`);
   for (const problem of result.problems) out(`  a simulated user stopped early: ${problem}`);
-}
-
-/** Where the captured errors went, and how to see them in Sentry's UI. */
-export function errorsHint(errors: number, dsn: string | undefined): string {
-  if (dsn) return `Errors: ${errors} captured; also sent to Sentry (${new URL(dsn).host}).`;
-  return [
-    `Errors: ${errors} captured into the store (the errors view above). SENTRY_DSN is not set, so none went to Sentry.`,
-    '  To send them to Sentry, set SENTRY_DSN. To see them locally in a Sentry-like UI, run `npx @spotlightjs/spotlight`',
-    '  and start with SENTRY_SPOTLIGHT=1 as well as a SENTRY_DSN (Sentry is only started with a DSN).',
-  ].join('\n');
 }
 
 function display(path: string): string {

@@ -21,13 +21,16 @@ export interface DemoSettings {
   writeKey: string;
 }
 
+/** The demo's chDB store under its directory (the CLI looks for it at .tc9/demo/store: src/cli/store.ts). */
+export const demoStoreDir = (outDir: string) => join(outDir, 'store');
+
 export function demoSettings(env: Env, outDir: string): DemoSettings {
   const writeKey = `demo-${randomBytes(8).toString('hex')}`;
   const config = loadConfig({
     ...env,
     // Embedded: the store under the demo directory, never a server or a collector the environment names.
     TC9_EXPORTER: 'store',
-    TC9_DATA_DIR: join(outDir, 'store'),
+    TC9_DATA_DIR: demoStoreDir(outDir),
     CLICKHOUSE_URL: undefined,
     CLICKHOUSE_CLUSTER: undefined,
     OTEL_SDK_DISABLED: undefined,

@@ -1,5 +1,8 @@
 /** `tc9-obs doctor`: one line per check, a fix under each failure, exit 1 when anything fails. */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
@@ -100,8 +103,21 @@ describe('tc9-obs doctor', () => {
     const r = await runCli(['doctor', '--timeout', '1s'], { env: { CLICKHOUSE_URL: `http://127.0.0.1:${await closedPort()}`, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url } });
     expect(r.code).toBe(1);
     const store = check(r.stdout, 'ClickHouse store');
-    expect(store.line).toMatch(/^\[fail\].*ClickHouse unreachable at .*connection refused/);
+    expect(store.line).toMatch(/^\[fail\] ClickHouse store +ClickHouse at http:\/\/127\.0\.0\.1:\d+, database otel: unreachable \(connection refused\)$/);
+    expect(store.line).not.toMatch(/ClickHouse unreachable at ClickHouse at/);
     expect(store.next).toContain('docker compose up clickhouse');
+  });
+
+  it('checks an empty data directory without creating a store in it', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'tc9-doctor-empty-'));
+    try {
+      const r = await runCli(['doctor', '--json'], { env: { TC9_DATA_DIR: empty, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url } });
+      const results = JSON.parse(r.stdout) as Array<{ name: string; status: string; detail: string; fix?: string }>;
+      expect(results.find((c) => c.name === 'ClickHouse store')).toMatchObject({ status: 'fail', detail: expect.stringContaining('no store in this directory'), fix: expect.stringContaining('TC9_DATA_DIR') });
+      expect(readdirSync(empty)).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('rejects a bad --timeout as a usage error', async () => {

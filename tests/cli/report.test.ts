@@ -1,10 +1,12 @@
 /** `tc9-obs report`: the four views as tables (or JSON) over a window of the store, "no data" when empty. */
+import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli, seed, useTempDataDir } from './cli.js';
 import { logRow, spanRow } from './rows.js';
 
 const dataDir = useTempDataDir();
 const emptyDir = useTempDataDir();
+const bareDir = useTempDataDir();
 const env = { TC9_DATA_DIR: dataDir };
 const now = Date.now();
 const ago = (minutes: number) => now - minutes * 60_000;
@@ -106,10 +108,24 @@ describe('tc9-obs report', () => {
     });
   });
 
-  it('points at db migrate when the store has no schema (exit 1)', async () => {
+  it('names the directory and how to point elsewhere when it holds no store, and creates none (exit 1)', async () => {
     const r = await runCli(['report'], { env: { TC9_DATA_DIR: emptyDir } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^tc9-observability store \(chdb\): table otel_\w+ does not exist: the schema is not migrated\nfix: run tc9-obs db migrate\n$/);
+    expect(r.stderr).toBe(
+      `error: no tc9-observability store in ${emptyDir} (no such directory)\n` +
+        'fix: point TC9_DATA_DIR or --data-dir at the directory your app writes (its TC9_DATA_DIR; the demo writes .tc9/demo/store); tc9-obs db migrate creates an empty store here\n',
+    );
+    expect(existsSync(emptyDir)).toBe(false);
+  });
+
+  it('says the schema is missing, and how to point at the right store, when the store has none (exit 1)', async () => {
+    // A store with its database but no tables (what a read left behind before reads stopped creating stores).
+    await seed(bareDir, 'otel', {});
+    const r = await runCli(['report'], { env: { TC9_DATA_DIR: bareDir } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^tc9-observability store \(chdb\): table otel_\w+ does not exist: the schema is not migrated\nfix: point TC9_DATA_DIR or --data-dir at the store your app writes \(the demo writes \.tc9\/demo\/store\), or run tc9-obs db migrate to create the schema here\n$/,
+    );
   });
 
   it('refuses a bad window as a usage error (exit 2)', async () => {

@@ -9,13 +9,14 @@ import { loadMigrations, migrate, MigrationError, planMigrations } from '../../s
 import { applyUsers, userStatements, type StoreUsers } from '../../store/users.js';
 import { CliFailure } from '../errors.js';
 import { isUnknownDatabase, migrationFile, recordedVersions } from '../schema.js';
-import { describeStore, storeConfig, withStore } from '../store.js';
+import { DATA_DIR_FLAGS, DATA_DIR_HELP, describeStore, storeConfig, withDataDir, withStore } from '../store.js';
 
 const file = migrationFile;
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 interface MigrateFlags {
   cluster?: string;
+  dataDir?: string;
   dryRun?: boolean;
   verbose?: boolean;
 }
@@ -56,7 +57,7 @@ async function dryRun(config: Config, flags: MigrateFlags): Promise<void> {
 }
 
 async function runMigrate(flags: MigrateFlags): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(withDataDir(process.env, flags.dataDir));
   if (flags.dryRun) return dryRun(config, flags);
   const target = storeConfig(config, { cluster: flags.cluster });
   print(`migrating ${describeStore(target)}`);
@@ -111,6 +112,7 @@ export function registerDb(program: Command): void {
     .description('apply clickhouse/*.sql to the store (CLICKHOUSE_URL, else chDB under TC9_DATA_DIR); idempotent')
     .option('--cluster <name>', 'create the schema ON CLUSTER <name> with replicated tables (server only; default CLICKHOUSE_CLUSTER)')
     .option('--dry-run', 'list what would be applied without changing anything (--verbose: with the statements)')
+    .option(DATA_DIR_FLAGS, DATA_DIR_HELP)
     .addHelpText(
       'after',
       '\nPrints each applied and skipped schema version. Retention days come from TC9_RETENTION_*_DAYS.\n' +

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { UsageError } from '../errors.js';
 import { parseInstant } from '../options.js';
-import { withStore } from '../store.js';
+import { DATA_DIR_FLAGS, DATA_DIR_HELP, withDataDir, withExistingStore } from '../store.js';
 import { collectViews, formatViews, VIEW_NAMES, type ViewName } from '../views.js';
 
 interface ReportFlags {
@@ -12,6 +12,7 @@ interface ReportFlags {
   service?: string;
   format: 'table' | 'json';
   view?: string;
+  dataDir?: string;
 }
 
 function viewNames(text: string | undefined): ViewName[] {
@@ -37,9 +38,10 @@ async function runReport(flags: ReportFlags): Promise<void> {
   const to = instant('--until', flags.until);
   if (from.getTime() >= to.getTime()) throw new UsageError(`--since (${from.toISOString()}) must be before --until (${to.toISOString()})`);
   const names = viewNames(flags.view);
-  const config = loadConfig(process.env);
+  const env = withDataDir(process.env, flags.dataDir);
+  const config = loadConfig(env);
   const range = { from, to, service: flags.service };
-  const views = await withStore(config, {}, (store) => collectViews(store, range, names));
+  const views = await withExistingStore(env, config, 'read', (store) => collectViews(store, range, names));
   if (flags.format === 'json') {
     process.stdout.write(`${JSON.stringify({ from: from.toISOString(), to: to.toISOString(), service: flags.service ?? null, views }, null, 2)}\n`);
   } else {
@@ -51,6 +53,7 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('print the performance, migration, journey and error views of the store over a time window')
+    .option(DATA_DIR_FLAGS, DATA_DIR_HELP)
     .option('--since <when>', 'start of the window: a span back from now (30m, 24h, 7d, 2w) or an ISO date/time', '24h')
     .option('--until <when>', 'end of the window, same forms as --since', 'now')
     .option('--service <name>', 'only this service.name (performance and error views)')
@@ -58,8 +61,10 @@ export function registerReport(program: Command): void {
     .addOption(new Option('--format <format>', 'table for people, json for scripts').choices(['table', 'json']).default('table'))
     .addHelpText(
       'after',
-      '\nReads the configured store (CLICKHOUSE_URL, else chDB under TC9_DATA_DIR). Empty tables say "no data in this window".\n' +
-        'Examples:\n  tc9-obs report --since 7d\n  tc9-obs report --since 2025-01-01 --until 2025-01-31 --service migration-service --format json',
+      '\nReads the configured store: CLICKHOUSE_URL, else chDB under --data-dir / TC9_DATA_DIR (default .tc9/data; when that holds\n' +
+        "no store, the demo's, .tc9/demo/store). A store a running app holds open is read through a copy. Empty tables say\n" +
+        '"no data in this window".\n' +
+        'Examples:\n  tc9-obs report --since 7d\n  tc9-obs report --since 1h --data-dir .tc9/demo/store\n  tc9-obs report --since 2025-01-01 --until 2025-01-31 --service migration-service --format json',
     )
     .action(async (flags: ReportFlags) => runReport(flags));
 }
