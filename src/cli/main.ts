@@ -36,6 +36,13 @@ program.hook('preAction', (_program, action) => {
   running = action;
 });
 
+// `tc9-obs ... | head`: once the reader has gone, nothing more can be said. Stop quietly, as Unix tools do on
+// SIGPIPE, with the exit code the command had so far (Node would crash with an unhandled EPIPE stack).
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 registerDb(program);
 registerReport(program);
 registerDoctor(program);

@@ -71,3 +71,18 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((r) => server.close(() => r()));
   return port;
 }
+
+/**
+ * Runs the CLI with the read end of its stdout closed from the start, as `tc9-obs ... | head` leaves it once
+ * head has had its lines: every write to stdout fails with EPIPE.
+ */
+export function runCliClosedStdout(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}

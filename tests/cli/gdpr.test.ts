@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli, seed, useTempDataDir } from './cli.js';
+import { ensureBuilt, runCli, runCliClosedStdout, seed, useTempDataDir } from './cli.js';
 import { logRow, spanRow } from './rows.js';
 
 const dataDir = useTempDataDir();
@@ -30,12 +30,14 @@ interface Export {
   tables: Record<string, Array<Record<string, unknown>>>;
 }
 
+const total = (e: Export) => Object.values(e.tables).reduce((n, rows) => n + rows.length, 0);
+/** The export, checking its exit code: 0 with rows, 3 (NO_DATA) when the store holds none for the user. */
 const exportOf = async (user: string, extra: string[] = [], extraEnv: Record<string, string> = {}): Promise<Export> => {
   const r = await runCli(['gdpr', 'export', '--user', user, ...extra], { env: { ...env, ...extraEnv } });
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as Export;
+  const data = JSON.parse(r.stdout) as Export;
+  expect(r.code, r.stderr).toBe(total(data) > 0 ? 0 : 3);
+  return data;
 };
-const total = (e: Export) => Object.values(e.tables).reduce((n, rows) => n + rows.length, 0);
 
 describe('tc9-obs gdpr', () => {
   beforeAll(async () => {
@@ -57,6 +59,47 @@ describe('tc9-obs gdpr', () => {
     // Raw tables and the analytics tables derived from them.
     for (const table of ['otel_logs', 'otel_traces', 'user_activities', 'application_errors', 'sessions', 'migration_runs']) expect(data.tables[table]?.length, table).toBeGreaterThan(0);
     expect(JSON.stringify(data.tables)).not.toContain('bob');
+  });
+
+  it('lists the user ids held, for a GDPR request, with gdpr users', async () => {
+    const r = await runCli(['gdpr', 'users', '--since', '2h'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^user_id\s+rows\s+first_seen\s+last_seen$/m);
+    expect(r.stdout).toMatch(/^alice\s+\d+\s/m);
+    expect(r.stdout).toMatch(/^bob\s+\d+\s/m);
+    const json = await runCli(['gdpr', 'users', '--since', '2h', '--format', 'json'], { env });
+    expect(json.code, json.stderr).toBe(0);
+    const users = JSON.parse(json.stdout) as Array<{ user_id: string; rows: number }>;
+    expect(users.map((u) => u.user_id).sort()).toEqual(['alice', 'bob']);
+    for (const u of users) {
+      expect(u.rows).toBeGreaterThan(0);
+      expect(total(await exportOf(u.user_id))).toBeGreaterThanOrEqual(u.rows);
+    }
+    // Outside the window: nobody.
+    const none = await runCli(['gdpr', 'users', '--since', '2h', '--until', '90m'], { env });
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('no user ids in this window');
+  });
+
+  it('warns and exits 3 when the store holds nothing for the user, still answering with the (empty) export', async () => {
+    const r = await runCli(['gdpr', 'export', '--user', 'nobody'], { env });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^warning: no rows held for user nobody in chDB at .+, database otel \(\d+ tables searched\)/m);
+    expect(total(JSON.parse(r.stdout) as Export)).toBe(0);
+    const file = join(out, 'nobody.json');
+    const toFile = await runCli(['gdpr', 'export', '--user', 'nobody', '--out', file], { env });
+    expect(toFile.code).toBe(3);
+    expect(toFile.stderr).toContain('warning: no rows held for user nobody');
+    expect(total(JSON.parse(readFileSync(file, 'utf8')) as Export)).toBe(0);
+  });
+
+  it('stops quietly (exit 0, no EPIPE stack) when the reader of its output goes away, as `| head` does', async () => {
+    for (const args of [['gdpr', 'export', '--user', 'bob'], ['gdpr', 'users'], ['report', '--format', 'json'], ['db', 'migrate', '--dry-run'], ['--help']]) {
+      const r = await runCliClosedStdout(args, { env });
+      expect(r.stderr, args.join(' ')).not.toMatch(/EPIPE|\n\s+at /);
+      expect(r.code, args.join(' ')).toBe(0);
+    }
   });
 
   it('refuses to delete without --yes when stdin is not a terminal, and deletes nothing', async () => {
