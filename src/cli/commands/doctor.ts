@@ -1,5 +1,5 @@
 /** `tc9-obs doctor`: a checklist of what the configuration points at, with a fix for each failure. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { formatChecks, runDoctor } from '../doctor.js';
 import { parseTimeout } from '../options.js';
 
@@ -12,7 +12,8 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description('check the configuration, the OTLP collector, the ClickHouse store and Sentry; exit 1 if any check fails')
-    .option('--timeout <duration>', 'timeout of each network check (2s, 500ms, or seconds)', parseTimeout, 2000)
+    // The value is kept in milliseconds; its default is shown as the user would write it.
+    .addOption(new Option('--timeout <duration>', 'timeout of each network check (2s, 500ms, or seconds)').argParser(parseTimeout).default(2000, '2s'))
     .option('--json', 'print the results as JSON')
     .addHelpText(
       'after',
