@@ -82,6 +82,22 @@ describe('npm start (the embedded demo)', () => {
     expect(result.stdout).toMatch(/Errors: [1-9]\d* captured into the store/);
   });
 
+  it('ends with the command that reads its store again, and that command works as printed', async () => {
+    const next = /^Next: (npx tc9-obs .+)$/m.exec(result.stdout)?.[1];
+    expect(next, result.stdout.slice(-600)).toBeDefined();
+    const args = next!.replace(/^npx tc9-obs /, '').split(' ');
+    const env: Record<string, string | undefined> = { ...process.env };
+    for (const name of Object.keys(env)) if (/^(TC9_|CLICKHOUSE_|OTEL_|SENTRY_)/.test(name)) delete env[name];
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code, stderr).toBe(0);
+    expect(viewText(stdout, 'Performance')).toContain('/projects/:id/runs');
+  });
+
   it('writes a self-contained report whose charts render with data in Chromium', async () => {
     const reportPath = join(dir, 'demo', 'report.html');
     expect(result.stdout).toContain(`Report: ${reportPath}`);
