@@ -52,7 +52,13 @@ const failedVariable = (errors: ConfigError[], test: (variable: string) => boole
 
 export function checkConfig({ config, errors }: LoadedConfig): CheckResult[] {
   if (errors.length === 0) {
-    return [{ name: 'configuration', status: 'ok', detail: `service ${config.serviceName}, environment ${config.environment}, exporter ${config.exporter}` }];
+    return [
+      {
+        name: 'configuration',
+        status: 'ok',
+        detail: `service ${config.serviceName}, environment ${config.environment}, exporter ${config.exporter}`,
+      },
+    ];
   }
   return errors.map((e) => ({
     name: 'configuration',
@@ -78,11 +84,17 @@ export async function checkCollector({ config, errors }: LoadedConfig, options: 
   const bad = failedVariable(errors, (v) => v.startsWith('OTEL_EXPORTER_OTLP_'));
   if (bad) return { name: COLLECTOR, status: 'skip', detail: `not checked: ${bad.variable} is invalid (see above)` };
   if (config.disabled) return { name: COLLECTOR, status: 'warn', detail: 'OTEL_SDK_DISABLED=true: no telemetry is recorded' };
-  if (config.exporter === 'none') return { name: COLLECTOR, status: 'warn', detail: 'TC9_EXPORTER=none: telemetry is recorded but not exported' };
-  if (config.exporter === 'store') return { name: COLLECTOR, status: 'ok', detail: 'not used: TC9_EXPORTER=store writes straight to the store' };
+  if (config.exporter === 'none')
+    return { name: COLLECTOR, status: 'warn', detail: 'TC9_EXPORTER=none: telemetry is recorded but not exported' };
+  if (config.exporter === 'store')
+    return { name: COLLECTOR, status: 'ok', detail: 'not used: TC9_EXPORTER=store writes straight to the store' };
   const { url, headers } = config.otlp.traces;
   // An empty export request: a collector accepts it (200, partialSuccess {}) and records nothing.
-  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"resourceSpans":[]}' }, options.timeoutMs);
+  const res = await request(
+    url,
+    { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"resourceSpans":[]}' },
+    options.timeoutMs,
+  );
   if ('error' in res) {
     return {
       name: COLLECTOR,
@@ -93,7 +105,12 @@ export async function checkCollector({ config, errors }: LoadedConfig, options: 
   }
   if (res.status >= 200 && res.status < 300) return { name: COLLECTOR, status: 'ok', detail: `collector accepts OTLP/HTTP at ${url}` };
   if (res.status === 401 || res.status === 403) {
-    return { name: COLLECTOR, status: 'fail', detail: `collector at ${url} refused the request (HTTP ${res.status})`, fix: 'set the credentials it expects in OTEL_EXPORTER_OTLP_HEADERS' };
+    return {
+      name: COLLECTOR,
+      status: 'fail',
+      detail: `collector at ${url} refused the request (HTTP ${res.status})`,
+      fix: 'set the credentials it expects in OTEL_EXPORTER_OTLP_HEADERS',
+    };
   }
   if (res.status === 404 || res.status === 405) {
     return {
@@ -114,7 +131,8 @@ async function checkSchema(store: Store, where: string): Promise<CheckResult> {
   try {
     recorded = await recordedVersions(store);
   } catch (err) {
-    if (isUnknownDatabase(err)) return { name: STORE, status: 'fail', detail: `${where}: database ${store.database} does not exist`, fix: MIGRATE_FIX };
+    if (isUnknownDatabase(err))
+      return { name: STORE, status: 'fail', detail: `${where}: database ${store.database} does not exist`, fix: MIGRATE_FIX };
     throw err;
   }
   const state = schemaState(recorded);
@@ -154,9 +172,15 @@ async function checkServer(config: Config, options: DoctorOptions): Promise<Chec
     } catch (err) {
       const message = String((err as Error).message);
       if (/Authentication failed|AUTHENTICATION_FAILED|REQUIRED_PASSWORD/i.test(message)) {
-        return { name: STORE, status: 'fail', detail: `${where}: authentication failed`, fix: 'check CLICKHOUSE_USER and CLICKHOUSE_PASSWORD' };
+        return {
+          name: STORE,
+          status: 'fail',
+          detail: `${where}: authentication failed`,
+          fix: 'check CLICKHOUSE_USER and CLICKHOUSE_PASSWORD',
+        };
       }
-      if (isUnknownDatabase(err)) return { name: STORE, status: 'fail', detail: `${where}: database ${config.store.database} does not exist`, fix: MIGRATE_FIX };
+      if (isUnknownDatabase(err))
+        return { name: STORE, status: 'fail', detail: `${where}: database ${config.store.database} does not exist`, fix: MIGRATE_FIX };
       const reason = networkReason((err as Error).cause ?? err, options.timeoutMs);
       return {
         name: STORE,
@@ -174,7 +198,13 @@ async function checkServer(config: Config, options: DoctorOptions): Promise<Chec
 async function checkEmbedded(config: Config): Promise<CheckResult> {
   const dir = resolve(config.store.dataDir);
   const where = describeStore(config.store);
-  if (!existsSync(dir)) return { name: STORE, status: 'fail', detail: `${where}: the data directory does not exist yet`, fix: `${MIGRATE_FIX}, or set TC9_DATA_DIR to the directory your app writes (the demo writes .tc9/demo/store)` };
+  if (!existsSync(dir))
+    return {
+      name: STORE,
+      status: 'fail',
+      detail: `${where}: the data directory does not exist yet`,
+      fix: `${MIGRATE_FIX}, or set TC9_DATA_DIR to the directory your app writes (the demo writes .tc9/demo/store)`,
+    };
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
     accessSync(dir, constants.W_OK);
@@ -188,11 +218,21 @@ async function checkEmbedded(config: Config): Promise<CheckResult> {
   }
   // Opening a directory creates a store in it: checking must not.
   if (!holdsStore(dir, config.store.database)) {
-    return { name: STORE, status: 'fail', detail: `${where}: no store in this directory`, fix: `${MIGRATE_FIX}, or set TC9_DATA_DIR to the directory your app writes (the demo writes .tc9/demo/store)` };
+    return {
+      name: STORE,
+      status: 'fail',
+      detail: `${where}: no store in this directory`,
+      fix: `${MIGRATE_FIX}, or set TC9_DATA_DIR to the directory your app writes (the demo writes .tc9/demo/store)`,
+    };
   }
   const holder = storeHolder(dir);
   if (holder !== undefined) {
-    return { name: STORE, status: 'warn', detail: `${where}: in use by process ${holder} (an app writing to it); schema not checked while it runs`, fix: 'stop the app to check the schema' };
+    return {
+      name: STORE,
+      status: 'warn',
+      detail: `${where}: in use by process ${holder} (an app writing to it); schema not checked while it runs`,
+      fix: 'stop the app to check the schema',
+    };
   }
   let store: ChdbStore;
   try {
@@ -218,7 +258,12 @@ export async function checkStore({ config, errors }: LoadedConfig, options: Doct
   try {
     return config.store.clickhouseUrl ? await checkServer(config, options) : await checkEmbedded(config);
   } catch (err) {
-    return { name: STORE, status: 'fail', detail: String((err as Error).message).split('\n')[0] ?? String(err), fix: 'run tc9-obs doctor --verbose for details' };
+    return {
+      name: STORE,
+      status: 'fail',
+      detail: String((err as Error).message).split('\n')[0] ?? String(err),
+      fix: 'run tc9-obs doctor --verbose for details',
+    };
   }
 }
 
@@ -235,7 +280,13 @@ export async function checkSentry({ config, errors }: LoadedConfig, options: Doc
     };
   }
   const dsn = config.sentry.dsn;
-  if (!dsn) return { name: SENTRY, status: 'warn', detail: 'SENTRY_DSN is not set: errors are not sent to Sentry', fix: `set SENTRY_DSN=${DSN_FORM} to send them` };
+  if (!dsn)
+    return {
+      name: SENTRY,
+      status: 'warn',
+      detail: 'SENTRY_DSN is not set: errors are not sent to Sentry',
+      fix: `set SENTRY_DSN=${DSN_FORM} to send them`,
+    };
   const u = new URL(dsn);
   const project = u.pathname.split('/').filter(Boolean).pop();
   // Any HTTP answer means the host is there; the DSN key is only checked when events arrive.
@@ -254,7 +305,11 @@ export async function checkSentry({ config, errors }: LoadedConfig, options: Doc
 /** All checks; network checks run at once, results in a fixed order. */
 export async function runDoctor(env: Env, options: DoctorOptions): Promise<CheckResult[]> {
   const loaded = loadConfigLeniently(env);
-  const [collector, store, sentry] = await Promise.all([checkCollector(loaded, options), checkStore(loaded, options), checkSentry(loaded, options)]);
+  const [collector, store, sentry] = await Promise.all([
+    checkCollector(loaded, options),
+    checkStore(loaded, options),
+    checkSentry(loaded, options),
+  ]);
   return [...checkConfig(loaded), collector, store, sentry];
 }
 

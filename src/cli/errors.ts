@@ -27,7 +27,8 @@ export class CliFailure extends Error {
 /** Why a network call failed, in words: "connection refused", "timed out after 2 s", ... */
 export function networkReason(err: unknown, timeoutMs?: number): string {
   const e = err as { name?: string; code?: string; cause?: { code?: string; message?: string }; message?: string };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return timeoutMs ? `timed out after ${formatSeconds(timeoutMs)}` : 'timed out';
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError')
+    return timeoutMs ? `timed out after ${formatSeconds(timeoutMs)}` : 'timed out';
   const code = e?.cause?.code ?? e?.code;
   switch (code) {
     case 'ECONNREFUSED':
@@ -56,7 +57,8 @@ const firstLine = (text: string) => text.split('\n')[0] ?? text;
 export function describeError(err: unknown, command = 'tc9-obs'): { message: string; exitCode: number } {
   if (err instanceof CommanderError) return { message: '', exitCode: err.exitCode === 0 ? EXIT_OK : EXIT_USAGE };
   if (err instanceof UsageError) return { message: `error: ${err.message}\n(see ${command} --help)`, exitCode: EXIT_USAGE };
-  if (err instanceof ConfigError) return { message: `${err.message}\nfix: set ${err.variable} to ${err.accepts}, or unset it for the default`, exitCode: EXIT_FAILURE };
+  if (err instanceof ConfigError)
+    return { message: `${err.message}\nfix: set ${err.variable} to ${err.accepts}, or unset it for the default`, exitCode: EXIT_FAILURE };
   if (err instanceof StoreError) {
     const table = /Unknown table (?:expression identifier )?'?([\w.`]+)'?/.exec(err.message)?.[1];
     if (table || /UNKNOWN_DATABASE/.test(err.message)) {
@@ -66,7 +68,10 @@ export function describeError(err: unknown, command = 'tc9-obs'): { message: str
         err.kind === 'chdb'
           ? 'fix: point TC9_DATA_DIR or --data-dir at the store your app writes (the demo writes .tc9/demo/store), or run tc9-obs db migrate to create the schema here'
           : 'fix: check CLICKHOUSE_URL and CLICKHOUSE_DATABASE point at the store your app writes, or run tc9-obs db migrate to create the schema there';
-      return { message: `tc9-observability store (${err.kind}): ${what} does not exist: the schema is not migrated\n${fix}`, exitCode: EXIT_FAILURE };
+      return {
+        message: `tc9-observability store (${err.kind}): ${what} does not exist: the schema is not migrated\n${fix}`,
+        exitCode: EXIT_FAILURE,
+      };
     }
     // Another process holds the chDB directory (its lock file); withExistingStore catches the usual case first.
     if (/Cannot lock file|Another server instance in same directory/i.test(err.message)) {

@@ -24,7 +24,9 @@ export function parseInstant(text: string, now: number = Date.now()): Date {
     const t = Date.parse(trimmed);
     if (!Number.isNaN(t)) return new Date(t);
   }
-  throw new InvalidArgumentError(`expected a span back from now like 24h, 7d, 30m, or an ISO date like 2025-01-31T12:00:00Z, got "${text}"`);
+  throw new InvalidArgumentError(
+    `expected a span back from now like 24h, 7d, 30m, or an ISO date like 2025-01-31T12:00:00Z, got "${text}"`,
+  );
 }
 
 /** '2s', '500ms', '1m', or a bare number of seconds -> milliseconds. */

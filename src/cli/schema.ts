@@ -14,7 +14,8 @@ export async function recordedVersions(store: Store): Promise<Map<number, string
 }
 
 /** The HTTP interface refuses any statement bound to a database that does not exist yet. */
-export const isUnknownDatabase = (err: unknown) => /UNKNOWN_DATABASE|Database \S+ does(n't| not) exist/i.test(String((err as Error)?.message ?? err));
+export const isUnknownDatabase = (err: unknown) =>
+  /UNKNOWN_DATABASE|Database \S+ does(n't| not) exist/i.test(String((err as Error)?.message ?? err));
 
 export interface SchemaState {
   migrations: Migration[];

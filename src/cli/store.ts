@@ -72,7 +72,12 @@ export function displayPath(path: string): string {
 }
 
 /** ClickHouse's file name for a database: [A-Za-z0-9_] as is, every other byte as %XX. */
-const fileName = (name: string) => [...Buffer.from(name)].map((b) => (/[A-Za-z0-9_]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+const fileName = (name: string) =>
+  [...Buffer.from(name)]
+    .map((b) =>
+      /[A-Za-z0-9_]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 
 /** The directory holds a chDB store with this database (written by an app, the demo, or db migrate). */
 export const holdsStore = (dir: string, database: string) => existsSync(join(dir, 'metadata', `${fileName(database)}.sql`));
@@ -112,7 +117,12 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
  * default directory (.tc9/data) holds none and the demo's does, reads use the demo's, saying so. A store a
  * running app holds open is read through a copy (see snapshot.ts); a command that writes refuses, saying why.
  */
-export async function withExistingStore<T>(env: NodeJS.ProcessEnv, config: Config, access: StoreAccess, fn: (store: Store) => Promise<T>): Promise<T> {
+export async function withExistingStore<T>(
+  env: NodeJS.ProcessEnv,
+  config: Config,
+  access: StoreAccess,
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
   if (config.store.clickhouseUrl) return withStore(config, {}, fn);
   let dir = resolve(config.store.dataDir);
   const { database } = config.store;
@@ -150,7 +160,8 @@ export async function withExistingStore<T>(env: NodeJS.ProcessEnv, config: Confi
   try {
     const started = performance.now();
     const { vanished } = await copyStoreDirectory(dir, copy);
-    if (debugRequested(env)) say(`copied to ${copy} in ${Math.round(performance.now() - started)} ms; ${vanished} entries merged away mid-copy were listed again`);
+    if (debugRequested(env))
+      say(`copied to ${copy} in ${Math.round(performance.now() - started)} ms; ${vanished} entries merged away mid-copy were listed again`);
     const store = new ChdbStore({ dataDir: copy, database });
     try {
       return await fn(store);

@@ -52,8 +52,16 @@ const VIEWS: Record<ViewName, { title: string; tables: TableSpec[] }> = {
   performance: {
     title: 'Performance',
     tables: [
-      { query: 'http_route_latency', title: 'HTTP routes (server spans)', columns: ['route', 'method', 'requests', 'errors', 'error_rate', 'p50_ms', 'p95_ms', 'p99_ms'] },
-      { query: 'db_operation_latency', title: 'Database operations (Prisma)', columns: ['operation', 'calls', 'errors', 'p50_ms', 'p95_ms', 'p99_ms'] },
+      {
+        query: 'http_route_latency',
+        title: 'HTTP routes (server spans)',
+        columns: ['route', 'method', 'requests', 'errors', 'error_rate', 'p50_ms', 'p95_ms', 'p99_ms'],
+      },
+      {
+        query: 'db_operation_latency',
+        title: 'Database operations (Prisma)',
+        columns: ['operation', 'calls', 'errors', 'p50_ms', 'p95_ms', 'p99_ms'],
+      },
     ],
   },
   migration: {
@@ -64,20 +72,34 @@ const VIEWS: Record<ViewName, { title: string; tables: TableSpec[] }> = {
         title: 'Runs per template',
         columns: ['template', 'runs', 'succeeded', 'failed', 'success_rate', 'records_processed', 'records_per_second', 'p95_duration_s'],
       },
-      { query: 'migration_phase_breakdown', title: 'Phases', columns: ['phase', 'executions', 'failed', 'total_s', 'share', 'p95_ms', 'records_processed', 'records_per_second'] },
+      {
+        query: 'migration_phase_breakdown',
+        title: 'Phases',
+        columns: ['phase', 'executions', 'failed', 'total_s', 'share', 'p95_ms', 'records_processed', 'records_per_second'],
+      },
     ],
   },
   journey: {
     title: 'User journeys',
     tables: [
-      { query: 'active_users_summary', title: 'Active users (to the end of the window)', columns: ['dau', 'wau', 'mau'], isEmpty: zero('mau') },
+      {
+        query: 'active_users_summary',
+        title: 'Active users (to the end of the window)',
+        columns: ['dau', 'wau', 'mau'],
+        isEmpty: zero('mau'),
+      },
       {
         query: 'session_stats',
         title: 'Sessions',
         columns: ['sessions', 'avg_duration_s', 'median_duration_s', 'avg_pages_per_session', 'avg_actions_per_session'],
         isEmpty: zero('sessions'),
       },
-      { query: 'top_paths', title: 'Top paths (next step within a session)', columns: ['from_step', 'to_step', 'transitions', 'sessions', 'share'], params: { limit: 10 } },
+      {
+        query: 'top_paths',
+        title: 'Top paths (next step within a session)',
+        columns: ['from_step', 'to_step', 'transitions', 'sessions', 'share'],
+        params: { limit: 10 },
+      },
     ],
   },
   errors: {
@@ -89,7 +111,11 @@ const VIEWS: Record<ViewName, { title: string; tables: TableSpec[] }> = {
         columns: ['error_type', 'message', 'category', 'occurrences', 'users_affected', 'last_seen', 'releases', 'last_trace_id'],
         params: { limit: 10 },
       },
-      { query: 'errors_by_release', title: 'Errors per release', columns: ['release', 'errors', 'groups', 'users_affected', 'first_seen', 'last_seen'] },
+      {
+        query: 'errors_by_release',
+        title: 'Errors per release',
+        columns: ['release', 'errors', 'groups', 'users_affected', 'first_seen', 'last_seen'],
+      },
     ],
   },
 };

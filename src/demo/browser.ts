@@ -33,7 +33,8 @@ export const BROWSERS: readonly BrowserProfile[] = [
     locale: 'en-US',
   },
   {
-    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
     screenResolution: '390x844',
     timezone: 'Australia/Sydney',
     locale: 'en-AU',

@@ -12,7 +12,7 @@ export interface Identity {
   orgId?: string;
 }
 
-export interface Reply<T = Record<string, any>> {
+export interface Reply<T = Record<string, unknown>> {
   status: number;
   body: T;
 }
@@ -39,7 +39,11 @@ export class ServiceClient {
     private readonly signal: AbortSignal,
   ) {}
 
-  async request<T = Record<string, any>>(method: string, path: string, options: { body?: unknown; who?: Identity; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: { body?: unknown; who?: Identity; headers?: Record<string, string> } = {},
+  ): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers['content-type'] ??= 'application/json';
     const who = options.who ?? {};

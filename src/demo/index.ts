@@ -80,7 +80,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     store = createStore(config.store);
     await migrate(store, { retention: config.store.retention });
 
-    out(databaseUrl ? '  database: DATABASE_URL' : '  database: starting the embedded PostgreSQL (PGlite; the first start takes a few seconds)');
+    out(
+      databaseUrl
+        ? '  database: DATABASE_URL'
+        : '  database: starting the embedded PostgreSQL (PGlite; the first start takes a few seconds)',
+    );
     database = await openDemoDatabase(databaseUrl, join(outDir, 'postgres'));
 
     telemetry = await start({ config });
@@ -189,7 +193,14 @@ function display(path: string): string {
 /** Best effort, on a desktop only: a headless machine or CI just gets the path printed above. */
 function openInBrowser(path: string): void {
   if (!process.stdout.isTTY) return;
-  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : process.env.DISPLAY || process.env.WAYLAND_DISPLAY ? 'xdg-open' : undefined;
+  const command =
+    process.platform === 'darwin'
+      ? 'open'
+      : process.platform === 'win32'
+        ? 'explorer'
+        : process.env.DISPLAY || process.env.WAYLAND_DISPLAY
+          ? 'xdg-open'
+          : undefined;
   if (!command) return;
   try {
     const child = spawn(command, [path], { detached: true, stdio: 'ignore' });

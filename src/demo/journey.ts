@@ -46,7 +46,10 @@ export class Journey {
   ) {
     this.random = plan.random ?? Math.random;
     const profile = BROWSERS[plan.index % BROWSERS.length]!;
-    this.browser = new Browser(client, plan.writeKey, profile, () => ({ userId: plan.userId, sessionId: this.sessionId || `anon-${plan.userId}` }));
+    this.browser = new Browser(client, plan.writeKey, profile, () => ({
+      userId: plan.userId,
+      sessionId: this.sessionId || `anon-${plan.userId}`,
+    }));
   }
 
   private get who(): Identity {
@@ -154,7 +157,10 @@ export class Journey {
     await this.browser.featureUsed('template_picker', picking);
     if ((first && this.plan.index === 1) || this.chance(0.05)) {
       // Source and target mixed up into the same org: 400 naming targetOrgId, then corrected.
-      await this.client.request('POST', '/projects', { body: { name: `${template} migration`, sourceOrgId: orgs.source, targetOrgId: orgs.source, template }, who: this.who });
+      await this.client.request('POST', '/projects', {
+        body: { name: `${template} migration`, sourceOrgId: orgs.source, targetOrgId: orgs.source, template },
+        who: this.who,
+      });
       await this.think(0.5);
     }
     const created = await this.client.request<{ id: string }>('POST', '/projects', {

@@ -18,7 +18,12 @@ SELECT
 
 export async function landedSince(store: Store, from: Date): Promise<Landed> {
   const [row] = await store.query<Record<keyof Landed, number>>(COUNTS, { from: from.getTime() });
-  return { serverSpans: Number(row?.serverSpans ?? 0), migrationRuns: Number(row?.migrationRuns ?? 0), events: Number(row?.events ?? 0), errors: Number(row?.errors ?? 0) };
+  return {
+    serverSpans: Number(row?.serverSpans ?? 0),
+    migrationRuns: Number(row?.migrationRuns ?? 0),
+    events: Number(row?.events ?? 0),
+    errors: Number(row?.errors ?? 0),
+  };
 }
 
 /**

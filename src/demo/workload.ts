@@ -45,7 +45,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: '  {bar} {value}/{total} s | users {active}/{users} | requests {requests} | runs {runs} ({failed} failed) | 4xx {client} 5xx {server}',
+      format:
+        '  {bar} {value}/{total} s | users {active}/{users} | requests {requests} | runs {runs} ({failed} failed) | 4xx {client} 5xx {server}',
       hideCursor: true,
       barsize: 24,
     },

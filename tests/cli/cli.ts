@@ -51,7 +51,7 @@ export function runNode(args: string[], options: { env?: Record<string, string>;
 }
 
 /** A temporary chDB data directory for the calling test file, removed after its tests. */
-export function useTempDataDir(): string {
+export function tempDataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tc9-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, 'data');
@@ -76,9 +76,16 @@ export async function closedPort(): Promise<number> {
  * Runs the CLI with the read end of its stdout closed from the start, as `tc9-obs ... | head` leaves it once
  * head has had its lines: every write to stdout fails with EPIPE.
  */
-export function runCliClosedStdout(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<{ code: number | null; stderr: string }> {
+export function runCliClosedStdout(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: cleanEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));

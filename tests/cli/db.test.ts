@@ -1,9 +1,9 @@
 /** `tc9-obs db migrate|users`, and how any command reports bad configuration. */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli, useTempDataDir } from './cli.js';
+import { ensureBuilt, runCli, tempDataDir } from './cli.js';
 
-const dataDir = useTempDataDir();
+const dataDir = tempDataDir();
 const env = { TC9_DATA_DIR: dataDir };
 ensureBuilt();
 
@@ -88,7 +88,10 @@ describe('configuration errors', () => {
   });
 
   it('come with the stack trace under --verbose or TC9_DEBUG', async () => {
-    for (const [args, extra] of [[['--verbose'], {}], [[], { TC9_DEBUG: '1' }]] as const) {
+    for (const [args, extra] of [
+      [['--verbose'], {}],
+      [[], { TC9_DEBUG: '1' }],
+    ] as const) {
       const r = await runCli([...args, 'db', 'migrate'], { env: { ...env, ...extra, CLICKHOUSE_DATABASE: 'my-db' } });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/ConfigError: tc9-observability: invalid CLICKHOUSE_DATABASE[^\n]*\n\s+at /);

@@ -15,7 +15,10 @@ describe('tc9-obs demo', () => {
     ensureBuilt();
     mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
     copy = mkdtempSync(join(ROOT, 'node_modules/.cache/tc9-cli-demo-'));
-    cpSync(join(ROOT, 'dist/src'), join(copy, 'dist/src'), { recursive: true, filter: (src) => !/[\\/]dist[\\/]src[\\/]demo([\\/]|$)/.test(src) });
+    cpSync(join(ROOT, 'dist/src'), join(copy, 'dist/src'), {
+      recursive: true,
+      filter: (src) => !/[\\/]dist[\\/]src[\\/]demo([\\/]|$)/.test(src),
+    });
   });
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 

@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { startSentryReceiver, type SentryReceiver } from '../helpers/sentry-receiver.js';
-import { closedPort, ensureBuilt, runCli, useTempDataDir } from './cli.js';
+import { closedPort, ensureBuilt, runCli, tempDataDir } from './cli.js';
 
-const dataDir = useTempDataDir();
+const dataDir = tempDataDir();
 
 /** The line of one check and the line after it (its fix, if any). */
 function check(stdout: string, name: string): { line: string; next: string } {
@@ -31,7 +31,9 @@ describe('tc9-obs doctor', () => {
 
   it('reports an unreachable collector and an invalid DSN, each with a fix, and exits non-zero', async () => {
     const port = await closedPort();
-    const r = await runCli(['doctor'], { env: { TC9_DATA_DIR: dataDir, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, SENTRY_DSN: 'not-a-dsn' } });
+    const r = await runCli(['doctor'], {
+      env: { TC9_DATA_DIR: dataDir, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, SENTRY_DSN: 'not-a-dsn' },
+    });
     expect(r.code).toBe(1);
 
     const collector = check(r.stdout, 'OTLP collector');
@@ -60,9 +62,12 @@ describe('tc9-obs doctor', () => {
     expect(migrated.code, migrated.stderr).toBe(0);
     const before = otlp.requests.length;
 
-    const r = await runCli(['doctor'], { env: { TC9_DATA_DIR: dataDir, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, SENTRY_DSN: sentry.dsn, OTEL_SERVICE_NAME: 'shop' } });
+    const r = await runCli(['doctor'], {
+      env: { TC9_DATA_DIR: dataDir, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, SENTRY_DSN: sentry.dsn, OTEL_SERVICE_NAME: 'shop' },
+    });
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    for (const name of ['configuration', 'OTLP collector', 'ClickHouse store', 'Sentry']) expect(check(r.stdout, name).line).toMatch(/^\[ok\]/);
+    for (const name of ['configuration', 'OTLP collector', 'ClickHouse store', 'Sentry'])
+      expect(check(r.stdout, name).line).toMatch(/^\[ok\]/);
     expect(check(r.stdout, 'configuration').line).toContain('service shop');
     expect(check(r.stdout, 'ClickHouse store').line).toMatch(/schema at \d{3}_\w+/);
     expect(r.stdout).toMatch(/^all checks passed$/m);
@@ -75,7 +80,10 @@ describe('tc9-obs doctor', () => {
     const r = await runCli(['doctor', '--json'], { env: { TC9_DATA_DIR: dataDir, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url } });
     expect(r.code, r.stdout).toBe(0);
     const results = JSON.parse(r.stdout) as Array<{ name: string; status: string; detail: string }>;
-    expect(results.find((c) => c.name === 'Sentry')).toMatchObject({ status: 'warn', detail: expect.stringContaining('errors are not sent to Sentry') });
+    expect(results.find((c) => c.name === 'Sentry')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining('errors are not sent to Sentry'),
+    });
   });
 
   describe('a collector that never answers', () => {
@@ -100,10 +108,14 @@ describe('tc9-obs doctor', () => {
   });
 
   it('points at db migrate when the ClickHouse server is down', async () => {
-    const r = await runCli(['doctor', '--timeout', '1s'], { env: { CLICKHOUSE_URL: `http://127.0.0.1:${await closedPort()}`, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url } });
+    const r = await runCli(['doctor', '--timeout', '1s'], {
+      env: { CLICKHOUSE_URL: `http://127.0.0.1:${await closedPort()}`, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url },
+    });
     expect(r.code).toBe(1);
     const store = check(r.stdout, 'ClickHouse store');
-    expect(store.line).toMatch(/^\[fail\] ClickHouse store +ClickHouse at http:\/\/127\.0\.0\.1:\d+, database otel: unreachable \(connection refused\)$/);
+    expect(store.line).toMatch(
+      /^\[fail\] ClickHouse store +ClickHouse at http:\/\/127\.0\.0\.1:\d+, database otel: unreachable \(connection refused\)$/,
+    );
     expect(store.line).not.toMatch(/ClickHouse unreachable at ClickHouse at/);
     expect(store.next).toContain('docker compose up clickhouse');
   });
@@ -113,7 +125,11 @@ describe('tc9-obs doctor', () => {
     try {
       const r = await runCli(['doctor', '--json'], { env: { TC9_DATA_DIR: empty, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url } });
       const results = JSON.parse(r.stdout) as Array<{ name: string; status: string; detail: string; fix?: string }>;
-      expect(results.find((c) => c.name === 'ClickHouse store')).toMatchObject({ status: 'fail', detail: expect.stringContaining('no store in this directory'), fix: expect.stringContaining('TC9_DATA_DIR') });
+      expect(results.find((c) => c.name === 'ClickHouse store')).toMatchObject({
+        status: 'fail',
+        detail: expect.stringContaining('no store in this directory'),
+        fix: expect.stringContaining('TC9_DATA_DIR'),
+      });
       expect(readdirSync(empty)).toEqual([]);
     } finally {
       rmSync(empty, { recursive: true, force: true });

@@ -6,8 +6,17 @@ import { formatCell, formatView } from '../../src/cli/views.js';
 
 describe('renderTable', () => {
   it('pads columns to their widest cell, numbers to the right', () => {
-    const text = renderTable(['route', 'requests'], [['/orders/:id', '4'], ['/', '120']], { align: ['left', 'right'], indent: '  ' });
-    expect(text).toBe(['  route        requests', '  -----------  --------', '  /orders/:id         4', '  /                 120'].join('\n'));
+    const text = renderTable(
+      ['route', 'requests'],
+      [
+        ['/orders/:id', '4'],
+        ['/', '120'],
+      ],
+      { align: ['left', 'right'], indent: '  ' },
+    );
+    expect(text).toBe(
+      ['  route        requests', '  -----------  --------', '  /orders/:id         4', '  /                 120'].join('\n'),
+    );
   });
 
   it('truncates long text with an ellipsis', () => {
@@ -35,9 +44,13 @@ describe('formatCell', () => {
 
 describe('formatView', () => {
   it('says "no data in this window" for an empty view and under each empty table', () => {
-    expect(formatView({ name: 'errors', title: 'Errors', tables: [{ query: 'error_groups', title: 'Error groups', columns: ['message'], rows: [] }] })).toBe(
-      'Errors\n  no data in this window',
-    );
+    expect(
+      formatView({
+        name: 'errors',
+        title: 'Errors',
+        tables: [{ query: 'error_groups', title: 'Error groups', columns: ['message'], rows: [] }],
+      }),
+    ).toBe('Errors\n  no data in this window');
     const text = formatView({
       name: 'errors',
       title: 'Errors',

@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli, runCliClosedStdout, seed, useTempDataDir } from './cli.js';
+import { ensureBuilt, runCli, runCliClosedStdout, seed, tempDataDir } from './cli.js';
 import { logRow, spanRow } from './rows.js';
 
-const dataDir = useTempDataDir();
+const dataDir = tempDataDir();
 const env = { TC9_DATA_DIR: dataDir };
 const out = mkdtempSync(join(tmpdir(), 'tc9-gdpr-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -45,7 +45,10 @@ describe('tc9-obs gdpr', () => {
     expect((await runCli(['db', 'migrate'], { env })).code).toBe(0);
     const alice = rowsOf('alice', 0);
     const bob = rowsOf('bob', 100);
-    await seed(dataDir, 'otel', { otel_logs: [...alice.otel_logs, ...bob.otel_logs], otel_traces: [...alice.otel_traces, ...bob.otel_traces] });
+    await seed(dataDir, 'otel', {
+      otel_logs: [...alice.otel_logs, ...bob.otel_logs],
+      otel_traces: [...alice.otel_traces, ...bob.otel_traces],
+    });
   });
 
   it("exports a user's rows to a file readable by its owner only", async () => {
@@ -57,7 +60,8 @@ describe('tc9-obs gdpr', () => {
     const data = JSON.parse(readFileSync(file, 'utf8')) as Export;
     expect(data.userHash).toBe(createHash('sha256').update('alice').digest('hex'));
     // Raw tables and the analytics tables derived from them.
-    for (const table of ['otel_logs', 'otel_traces', 'user_activities', 'application_errors', 'sessions', 'migration_runs']) expect(data.tables[table]?.length, table).toBeGreaterThan(0);
+    for (const table of ['otel_logs', 'otel_traces', 'user_activities', 'application_errors', 'sessions', 'migration_runs'])
+      expect(data.tables[table]?.length, table).toBeGreaterThan(0);
     expect(JSON.stringify(data.tables)).not.toContain('bob');
   });
 
@@ -95,7 +99,13 @@ describe('tc9-obs gdpr', () => {
   });
 
   it('stops quietly (exit 0, no EPIPE stack) when the reader of its output goes away, as `| head` does', async () => {
-    for (const args of [['gdpr', 'export', '--user', 'bob'], ['gdpr', 'users'], ['report', '--format', 'json'], ['db', 'migrate', '--dry-run'], ['--help']]) {
+    for (const args of [
+      ['gdpr', 'export', '--user', 'bob'],
+      ['gdpr', 'users'],
+      ['report', '--format', 'json'],
+      ['db', 'migrate', '--dry-run'],
+      ['--help'],
+    ]) {
       const r = await runCliClosedStdout(args, { env });
       expect(r.stderr, args.join(' ')).not.toMatch(/EPIPE|\n\s+at /);
       expect(r.code, args.join(' ')).toBe(0);

@@ -5,17 +5,46 @@ import { ensureBuilt, runCli } from './cli.js';
 ensureBuilt();
 
 const COMMANDS: Array<[string[], RegExp[]]> = [
-  [[], [/^Usage: tc9-obs \[options\] \[command\]/, /^ {2}db\b/m, /^ {2}report\b/m, /^ {2}doctor\b/m, /^ {2}gdpr\b/m, /^ {2}dashboards\b/m, /^ {2}demo\b/m]],
+  [
+    [],
+    [
+      /^Usage: tc9-obs \[options\] \[command\]/,
+      /^ {2}db\b/m,
+      /^ {2}report\b/m,
+      /^ {2}doctor\b/m,
+      /^ {2}gdpr\b/m,
+      /^ {2}dashboards\b/m,
+      /^ {2}demo\b/m,
+    ],
+  ],
   [['db'], [/^ {2}migrate\b/m, /^ {2}users\b/m]],
-  [['db', 'migrate'], [/--cluster <name>/, /--dry-run/]],
-  [['db', 'users'], [/CLICKHOUSE_WRITER_PASSWORD/, /--dry-run/]],
-  [['report'], [/--data-dir <dir>/, /--since <when>/, /--until <when>/, /--service <name>/, /--format <format>[\s\S]*choices: "table",\s+"json"/]],
+  [
+    ['db', 'migrate'],
+    [/--cluster <name>/, /--dry-run/],
+  ],
+  [
+    ['db', 'users'],
+    [/CLICKHOUSE_WRITER_PASSWORD/, /--dry-run/],
+  ],
+  [
+    ['report'],
+    [/--data-dir <dir>/, /--since <when>/, /--until <when>/, /--service <name>/, /--format <format>[\s\S]*choices: "table",\s+"json"/],
+  ],
   // The timeout is given as a duration, and its default is shown as one (not as milliseconds).
   [['doctor'], [/--timeout <duration>/, /OTLP collector/, /\(default: 2s\)/]],
   [['gdpr'], [/^ {2}export\b/m, /^ {2}delete\b/m, /^ {2}users\b/m]],
-  [['gdpr', 'users'], [/--since <when>/, /--until <when>/, /--format <format>/, /--data-dir <dir>/]],
-  [['gdpr', 'export'], [/--user <id>/, /--out <file>/, /exit code 3/i]],
-  [['gdpr', 'delete'], [/--user <id>/, /--yes/, /--by <actor>/]],
+  [
+    ['gdpr', 'users'],
+    [/--since <when>/, /--until <when>/, /--format <format>/, /--data-dir <dir>/],
+  ],
+  [
+    ['gdpr', 'export'],
+    [/--user <id>/, /--out <file>/, /exit code 3/i],
+  ],
+  [
+    ['gdpr', 'delete'],
+    [/--user <id>/, /--yes/, /--by <actor>/],
+  ],
   [['dashboards', 'build'], [/--check/]],
   [['demo'], [/--duration <seconds>/, /--users <n>/, /--out <dir>/, /--no-browser/]],
 ];
@@ -36,9 +65,12 @@ describe('tc9-obs --help', () => {
 });
 
 describe('usage errors exit 2', () => {
-  it.each([[['nonsense']], [['db']], [['report', '--bogus']], [['demo', '--users', '0']], [['demo', '--duration', 'long']]])('tc9-obs %j', async (args) => {
-    const r = await runCli(args);
-    expect(r.code).toBe(2);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
+  it.each([[['nonsense']], [['db']], [['report', '--bogus']], [['demo', '--users', '0']], [['demo', '--duration', 'long']]])(
+    'tc9-obs %j',
+    async (args) => {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 });

@@ -14,9 +14,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ensureBuilt, ROOT, runCli, useTempDataDir } from './cli.js';
+import { cleanEnv, ensureBuilt, ROOT, runCli, tempDataDir } from './cli.js';
 
-const dataDir = useTempDataDir();
+const dataDir = tempDataDir();
 // The CLI's temporary copies go here (TMPDIR), so the test can see that none is left behind.
 const temp = mkdtempSync(join(tmpdir(), 'tc9-locked-tmp-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -26,7 +26,10 @@ let app: ChildProcess;
 let acknowledged = 0;
 
 function startApp(): Promise<void> {
-  app = spawn(process.execPath, [join(ROOT, 'tests/cli/fixtures/app.mjs'), dataDir, 'otel'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'inherit'] });
+  app = spawn(process.execPath, [join(ROOT, 'tests/cli/fixtures/app.mjs'), dataDir, 'otel'], {
+    env: cleanEnv(),
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let buffered = '';
     app.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -45,7 +48,9 @@ function startApp(): Promise<void> {
 }
 
 const requests = (stdout: string) => {
-  const report = JSON.parse(stdout) as { views: Array<{ tables: Array<{ query: string; rows: Array<{ route: string; requests: number }> }> }> };
+  const report = JSON.parse(stdout) as {
+    views: Array<{ tables: Array<{ query: string; rows: Array<{ route: string; requests: number }> }> }>;
+  };
   const table = report.views.flatMap((v) => v.tables).find((t) => t.query === 'http_route_latency');
   return table?.rows.find((r) => r.route === '/live')?.requests ?? 0;
 };
@@ -85,7 +90,10 @@ describe('a store a running app holds open', () => {
   });
 
   it('gdpr delete and export refuse, naming the process and what to do', async () => {
-    for (const args of [['gdpr', 'delete', '--user', 'user-1', '--yes'], ['gdpr', 'export', '--user', 'user-1']]) {
+    for (const args of [
+      ['gdpr', 'delete', '--user', 'user-1', '--yes'],
+      ['gdpr', 'export', '--user', 'user-1'],
+    ]) {
       const r = await runCli(args, { env });
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr).toContain(`is in use by process ${app.pid}`);

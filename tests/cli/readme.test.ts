@@ -14,7 +14,8 @@ describe('README', () => {
     for (const parent of [[], ['db'], ['gdpr'], ['dashboards']]) {
       const help = (await runCli([...parent, '--help'])).stdout;
       const section = help.split(/^Commands:$/m)[1] ?? '';
-      for (const m of section.matchAll(/^ {2}(\w+)/gm)) if (m[1] !== 'help' && !['db', 'gdpr', 'dashboards'].includes(m[1]!)) commands.push([...parent, m[1]].join(' '));
+      for (const m of section.matchAll(/^ {2}(\w+)/gm))
+        if (m[1] !== 'help' && !['db', 'gdpr', 'dashboards'].includes(m[1]!)) commands.push([...parent, m[1]].join(' '));
     }
     expect(commands).toContain('gdpr users');
     for (const command of commands) expect(cliBlock, command).toContain(`npx tc9-obs ${command}`);

@@ -1,12 +1,12 @@
 /** `tc9-obs report`: the four views as tables (or JSON) over a window of the store, "no data" when empty. */
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli, seed, useTempDataDir } from './cli.js';
+import { ensureBuilt, runCli, seed, tempDataDir } from './cli.js';
 import { logRow, spanRow } from './rows.js';
 
-const dataDir = useTempDataDir();
-const emptyDir = useTempDataDir();
-const bareDir = useTempDataDir();
+const dataDir = tempDataDir();
+const emptyDir = tempDataDir();
+const bareDir = tempDataDir();
 const env = { TC9_DATA_DIR: dataDir };
 const now = Date.now();
 const ago = (minutes: number) => now - minutes * 60_000;
@@ -15,21 +15,61 @@ function dataset() {
   const traces = [];
   // shop: 4 requests to /orders/:id, one 503; checkout: 2 requests.
   for (const [i, ms] of [10, 20, 30, 400].entries()) {
-    traces.push(spanRow(ago(30 + i), 'GET /orders/:id', 'Server', 'shop', ms, { 'http.route': '/orders/:id', 'http.request.method': 'GET', 'http.response.status_code': i === 3 ? '503' : '200' }));
+    traces.push(
+      spanRow(ago(30 + i), 'GET /orders/:id', 'Server', 'shop', ms, {
+        'http.route': '/orders/:id',
+        'http.request.method': 'GET',
+        'http.response.status_code': i === 3 ? '503' : '200',
+      }),
+    );
   }
   for (const i of [0, 1]) {
-    traces.push(spanRow(ago(20 + i), 'POST /pay', 'Server', 'checkout', 50, { 'http.route': '/pay', 'http.request.method': 'POST', 'http.response.status_code': '200' }));
+    traces.push(
+      spanRow(ago(20 + i), 'POST /pay', 'Server', 'checkout', 50, {
+        'http.route': '/pay',
+        'http.request.method': 'POST',
+        'http.response.status_code': '200',
+      }),
+    );
   }
   traces.push(spanRow(ago(25), 'prisma:client:operation', 'Internal', 'shop', 12, { model: 'Order', method: 'findUnique' }));
   // One migration run with its phases, in one trace.
   const trace = 'ab'.repeat(16);
   const start = ago(40);
   traces.push(
-    spanRow(start, 'migration.run', 'Internal', 'worker', 3000, { 'tc9.migration.run_id': 'run-1', 'tc9.migration.template': 'accounts', 'tc9.migration.outcome': 'succeeded', 'tc9.migration.records.processed': '1200' }, 'Ok', trace),
+    spanRow(
+      start,
+      'migration.run',
+      'Internal',
+      'worker',
+      3000,
+      {
+        'tc9.migration.run_id': 'run-1',
+        'tc9.migration.template': 'accounts',
+        'tc9.migration.outcome': 'succeeded',
+        'tc9.migration.records.processed': '1200',
+      },
+      'Ok',
+      trace,
+    ),
   );
   for (const [k, phase] of ['extract', 'transform', 'load'].entries()) {
     traces.push(
-      spanRow(start + k * 1000, `migration.phase ${phase}`, 'Internal', 'worker', 1000, { 'tc9.migration.run_id': 'run-1', 'tc9.migration.phase': phase, 'tc9.migration.template': 'accounts', 'tc9.migration.records.processed': '1200' }, 'Ok', trace),
+      spanRow(
+        start + k * 1000,
+        `migration.phase ${phase}`,
+        'Internal',
+        'worker',
+        1000,
+        {
+          'tc9.migration.run_id': 'run-1',
+          'tc9.migration.phase': phase,
+          'tc9.migration.template': 'accounts',
+          'tc9.migration.records.processed': '1200',
+        },
+        'Ok',
+        trace,
+      ),
     );
   }
   // A session of page views, and two errors of one group.
@@ -39,7 +79,13 @@ function dataset() {
     logRow(ago(14), 'page.view', 'analytics', { ...session, 'url.path': '/orders' }),
     logRow(ago(13), 'page.view', 'analytics', { ...session, 'url.path': '/checkout' }),
     ...[0, 1].map((i) =>
-      logRow(ago(10 + i), 'tc9.error', 'error', { 'user.id': `u${i + 1}`, 'tc9.error.fingerprint': 'fp-quota', 'exception.type': 'QuotaExceeded', 'exception.message': 'quota of 100 exceeded', 'tc9.error.category': 'SERVER_ERROR' }),
+      logRow(ago(10 + i), 'tc9.error', 'error', {
+        'user.id': `u${i + 1}`,
+        'tc9.error.fingerprint': 'fp-quota',
+        'exception.type': 'QuotaExceeded',
+        'exception.message': 'quota of 100 exceeded',
+        'tc9.error.category': 'SERVER_ERROR',
+      }),
     ),
   ];
   return { otel_traces: traces, otel_logs: logs };
@@ -55,7 +101,8 @@ describe('tc9-obs report', () => {
   it('says "no data in this window" for every view of an empty store', async () => {
     const r = await runCli(['report', '--since', '1h'], { env });
     expect(r.code, r.stderr).toBe(0);
-    for (const title of ['Performance', 'Migrations', 'User journeys', 'Errors']) expect(r.stdout).toMatch(new RegExp(`^${title}\\n  no data in this window$`, 'm'));
+    for (const title of ['Performance', 'Migrations', 'User journeys', 'Errors'])
+      expect(r.stdout).toMatch(new RegExp(`^${title}\\n  no data in this window$`, 'm'));
   });
 
   describe('with data', () => {
@@ -73,7 +120,8 @@ describe('tc9-obs report', () => {
       expect(out).toMatch(/^ {4}Order\.findUnique\s+1\s+0\s+12\s+12\s+12$/m);
       // Migrations: the run and its three phases, each a third of the time.
       expect(out).toMatch(/^ {4}accounts\s+1\s+1\s+0\s+100\.0%\s+1200\s+400\s+3$/m);
-      for (const phase of ['extract', 'transform', 'load']) expect(out).toMatch(new RegExp(`^ {4}${phase}\\s+1\\s+0\\s+1\\s+33\\.3%\\s+1000\\s+1200\\s+1200$`, 'm'));
+      for (const phase of ['extract', 'transform', 'load'])
+        expect(out).toMatch(new RegExp(`^ {4}${phase}\\s+1\\s+0\\s+1\\s+33\\.3%\\s+1000\\s+1200\\s+1200$`, 'm'));
       // Journeys: one session of three pages, and its paths.
       expect(out).toMatch(/^ +1 +120 +120 +3 +3$/m);
       expect(out).toMatch(/^ {4}\/\s+\/orders\s+1\s+1\s+100\.0%$/m);
@@ -86,14 +134,16 @@ describe('tc9-obs report', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('/pay');
       expect(r.stdout).not.toContain('/orders/:id');
-      expect(r.stdout).toMatch(/^Errors\n  no data in this window$/m);
+      expect(r.stdout).toMatch(/^Errors\n {2}no data in this window$/m);
       expect(r.stdout).not.toContain('Migrations');
     });
 
     it('gives every column of every row as JSON with --format json', async () => {
       const r = await runCli(['report', '--since', '2h', '--format', 'json'], { env });
       expect(r.code, r.stderr).toBe(0);
-      const report = JSON.parse(r.stdout) as { views: Array<{ name: string; tables: Array<{ query: string; rows: Array<Record<string, unknown>> }> }> };
+      const report = JSON.parse(r.stdout) as {
+        views: Array<{ name: string; tables: Array<{ query: string; rows: Array<Record<string, unknown>> }> }>;
+      };
       expect(report.views.map((v) => v.name)).toEqual(['performance', 'migration', 'journey', 'errors']);
       const table = (query: string) => report.views.flatMap((v) => v.tables).find((t) => t.query === query)!;
       expect(table('http_route_latency').rows).toHaveLength(2);
@@ -104,7 +154,8 @@ describe('tc9-obs report', () => {
     it('leaves out what lies outside the window', async () => {
       const r = await runCli(['report', '--since', '5m'], { env });
       expect(r.code, r.stderr).toBe(0);
-      for (const title of ['Performance', 'Migrations', 'Errors']) expect(r.stdout).toMatch(new RegExp(`^${title}\\n  no data in this window$`, 'm'));
+      for (const title of ['Performance', 'Migrations', 'Errors'])
+        expect(r.stdout).toMatch(new RegExp(`^${title}\\n  no data in this window$`, 'm'));
     });
   });
 
@@ -129,7 +180,12 @@ describe('tc9-obs report', () => {
   });
 
   it('refuses a bad window as a usage error (exit 2)', async () => {
-    for (const args of [['--since', 'yesterday'], ['--since', '1h', '--until', '2h'], ['--format', 'xml'], ['--view', 'sales']]) {
+    for (const args of [
+      ['--since', 'yesterday'],
+      ['--since', '1h', '--until', '2h'],
+      ['--format', 'xml'],
+      ['--view', 'sales'],
+    ]) {
       const r = await runCli(['report', ...args], { env });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/error/);

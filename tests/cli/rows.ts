@@ -20,7 +20,16 @@ export function logRow(ts: number, name: string, kind: 'analytics' | 'error', at
   };
 }
 
-export function spanRow(ts: number, name: string, kind: string, service: string, durationMs: number, attrs: Record<string, string>, status = 'Unset', traceId = id(16)) {
+export function spanRow(
+  ts: number,
+  name: string,
+  kind: string,
+  service: string,
+  durationMs: number,
+  attrs: Record<string, string>,
+  status = 'Unset',
+  traceId = id(16),
+) {
   return {
     Timestamp: dt(ts),
     TraceId: traceId,

@@ -20,7 +20,15 @@ const demoStore = demoSettings({}, demoOut).config.store.dataDir;
 
 function traffic() {
   const now = Date.now();
-  return { otel_traces: [0, 1, 2].map((i) => spanRow(now - (10 + i) * 60_000, 'GET /projects', 'Server', 'migration-service', 20, { 'http.route': '/projects', 'http.request.method': 'GET', 'http.response.status_code': '200' })) };
+  return {
+    otel_traces: [0, 1, 2].map((i) =>
+      spanRow(now - (10 + i) * 60_000, 'GET /projects', 'Server', 'migration-service', 20, {
+        'http.route': '/projects',
+        'http.request.method': 'GET',
+        'http.response.status_code': '200',
+      }),
+    ),
+  };
 }
 
 describe('finding the store', () => {

@@ -46,7 +46,7 @@ function runDemoProcess(outDir: string): Promise<Result> {
 function viewText(stdout: string, title: string): string {
   const titles = ['Performance', 'Migrations', 'User journeys', 'Errors', 'Report:'];
   const lines = stdout.split('\n');
-  const startAt = lines.findIndex((l) => l === title);
+  const startAt = lines.indexOf(title);
   if (startAt < 0) return '';
   const end = lines.findIndex((l, i) => i > startAt && titles.some((t) => l === t || (t === 'Report:' && l.startsWith(t))));
   return lines.slice(startAt, end < 0 ? undefined : end).join('\n');
@@ -107,7 +107,14 @@ describe('npm start (the embedded demo)', () => {
 
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

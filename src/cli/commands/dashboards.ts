@@ -13,7 +13,9 @@ async function loadBuilder(): Promise<typeof import('../../dashboards/build.js')
     return await import('../../dashboards/build.js');
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && /grafana-foundation-sdk/.test(String((err as Error).message))) {
-      throw new CliFailure('error: dashboards build needs the dev dependency @grafana/grafana-foundation-sdk\nfix: run it from a checkout after npm install');
+      throw new CliFailure(
+        'error: dashboards build needs the dev dependency @grafana/grafana-foundation-sdk\nfix: run it from a checkout after npm install',
+      );
     }
     throw err;
   }
@@ -21,7 +23,11 @@ async function loadBuilder(): Promise<typeof import('../../dashboards/build.js')
 
 async function runBuild(flags: DashboardsFlags): Promise<void> {
   const { buildDashboards } = await loadBuilder();
-  const result = buildDashboards({ root: flags.root ?? process.cwd(), check: flags.check ?? false, rebuildCommand: 'tc9-obs dashboards build' });
+  const result = buildDashboards({
+    root: flags.root ?? process.cwd(),
+    check: flags.check ?? false,
+    rebuildCommand: 'tc9-obs dashboards build',
+  });
   if (result.stale.length > 0) {
     process.stderr.write(`${result.stale.length} of ${result.total} generated files out of date\n`);
   } else if (result.written.length === 0) {

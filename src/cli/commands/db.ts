@@ -47,7 +47,9 @@ async function dryRun(config: Config, flags: MigrateFlags): Promise<void> {
       continue;
     }
     if (previous !== undefined) {
-      throw new MigrationError(`tc9-observability: schema file ${file(step)}.sql changed after it was applied; add a new numbered file instead`);
+      throw new MigrationError(
+        `tc9-observability: schema file ${file(step)}.sql changed after it was applied; add a new numbered file instead`,
+      );
     }
     pending++;
     print(`would run ${file(step)} (${step.statements.length} statement${step.statements.length === 1 ? '' : 's'})`);
@@ -78,7 +80,10 @@ function usersOf(config: Config): StoreUsers {
     !config.store.writerPassword && 'CLICKHOUSE_WRITER_PASSWORD',
     !config.store.readerPassword && 'CLICKHOUSE_READER_PASSWORD',
   ].filter(Boolean);
-  if (missing.length > 0) throw new CliFailure(`error: no password for the ${missing.length === 2 ? 'writer and reader users' : missing[0] === 'CLICKHOUSE_WRITER_PASSWORD' ? 'writer user' : 'reader user'}\nfix: set ${missing.join(' and ')}`);
+  if (missing.length > 0)
+    throw new CliFailure(
+      `error: no password for the ${missing.length === 2 ? 'writer and reader users' : missing[0] === 'CLICKHOUSE_WRITER_PASSWORD' ? 'writer user' : 'reader user'}\nfix: set ${missing.join(' and ')}`,
+    );
   return {
     writer: { name: config.store.writerUser, password: config.store.writerPassword! },
     reader: { name: config.store.readerUser, password: config.store.readerPassword! },
@@ -96,7 +101,9 @@ async function runUsers(flags: UsersFlags): Promise<void> {
     return;
   }
   if (!config.store.clickhouseUrl) {
-    throw new CliFailure('error: db users needs a ClickHouse server: the embedded store (chDB) has no users or grants\nfix: set CLICKHOUSE_URL (and CLICKHOUSE_USER/CLICKHOUSE_PASSWORD of an admin)');
+    throw new CliFailure(
+      'error: db users needs a ClickHouse server: the embedded store (chDB) has no users or grants\nfix: set CLICKHOUSE_URL (and CLICKHOUSE_USER/CLICKHOUSE_PASSWORD of an admin)',
+    );
   }
   const target = storeConfig(config, { cluster: flags.cluster });
   await withStore(config, { cluster: flags.cluster }, (store) => applyUsers(store, users));

@@ -27,7 +27,9 @@ async function loadDemo(): Promise<RunDemo> {
   } catch (err) {
     // Only the demo module itself missing means "not built"; a missing dependency inside it is a real error.
     if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(DEMO_MODULE.pathname)) {
-      throw new CliFailure(`error: the demo is not available in this build (${DEMO_MODULE.pathname} is missing)\nfix: run npm run build (the demo lives in src/demo/)`);
+      throw new CliFailure(
+        `error: the demo is not available in this build (${DEMO_MODULE.pathname} is missing)\nfix: run npm run build (the demo lives in src/demo/)`,
+      );
     }
     throw err;
   }

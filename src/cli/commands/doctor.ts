@@ -13,7 +13,11 @@ export function registerDoctor(program: Command): void {
     .command('doctor')
     .description('check the configuration, the OTLP collector, the ClickHouse store and Sentry; exit 1 if any check fails')
     // The value is kept in milliseconds; its default is shown as the user would write it.
-    .addOption(new Option('--timeout <duration>', 'timeout of each network check (2s, 500ms, or seconds)').argParser(parseTimeout).default(2000, '2s'))
+    .addOption(
+      new Option('--timeout <duration>', 'timeout of each network check (2s, 500ms, or seconds)')
+        .argParser(parseTimeout)
+        .default(2000, '2s'),
+    )
     .option('--json', 'print the results as JSON')
     .addHelpText(
       'after',

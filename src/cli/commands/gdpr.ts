@@ -69,7 +69,9 @@ async function runExport(flags: GdprFlags & { out?: string }): Promise<void> {
   const env = withDataDir(process.env, flags.dataDir);
   const config = loadConfig(env);
   const user = storedId(config, flags);
-  const data = await withExistingStore(env, config, { writes: EXPORT_WRITES }, (store) => exportUser(store, user, flags.by ?? defaultActor()));
+  const data = await withExistingStore(env, config, { writes: EXPORT_WRITES }, (store) =>
+    exportUser(store, user, flags.by ?? defaultActor()),
+  );
   const counts = Object.fromEntries(Object.entries(data.tables).map(([t, rows]) => [t, rows.length]));
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   if (total === 0) {
@@ -133,7 +135,11 @@ async function runDelete(flags: GdprFlags & { yes?: boolean }): Promise<void> {
 const USER_SOURCES: ReadonlyArray<{ table: string; id: string; time: string }> = [
   { table: 'otel_logs', id: "LogAttributes['user.id']", time: 'Timestamp' },
   { table: 'otel_traces', id: "SpanAttributes['user.id']", time: 'Timestamp' },
-  ...['gauge', 'sum', 'histogram', 'exponential_histogram', 'summary'].map((kind) => ({ table: `otel_metrics_${kind}`, id: "Attributes['user.id']", time: 'TimeUnix' })),
+  ...['gauge', 'sum', 'histogram', 'exponential_histogram', 'summary'].map((kind) => ({
+    table: `otel_metrics_${kind}`,
+    id: "Attributes['user.id']",
+    time: 'TimeUnix',
+  })),
   { table: 'user_activities', id: 'user_id', time: 'created_at' },
   { table: 'application_errors', id: 'user_id', time: 'created_at' },
   { table: 'performance_metrics', id: 'user_id', time: 'created_at' },
@@ -179,9 +185,17 @@ async function runUsers(flags: UsersFlags): Promise<void> {
   const sql =
     `SELECT user_id, sum(n) AS rows, toString(min(first)) AS first_seen, toString(max(last)) AS last_seen FROM (${parts.join(' UNION ALL ')}) ` +
     'GROUP BY user_id ORDER BY max(last) DESC, user_id LIMIT {limit:UInt32}';
-  const users = await withExistingStore(env, config, 'read', (store) => store.query<UserRow>(sql, { from: from.getTime(), to: to.getTime(), limit }));
+  const users = await withExistingStore(env, config, 'read', (store) =>
+    store.query<UserRow>(sql, { from: from.getTime(), to: to.getTime(), limit }),
+  );
   if (flags.format === 'json') {
-    process.stdout.write(`${JSON.stringify(users.map((u) => ({ ...u, rows: Number(u.rows) })), null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(
+        users.map((u) => ({ ...u, rows: Number(u.rows) })),
+        null,
+        2,
+      )}\n`,
+    );
     return;
   }
   if (users.length === 0) {
@@ -198,7 +212,9 @@ async function runUsers(flags: UsersFlags): Promise<void> {
 }
 
 export function registerGdpr(program: Command): void {
-  const gdpr = program.command('gdpr').description("a user's data: find the id (users), export it (right of access) or delete it (right to erasure)");
+  const gdpr = program
+    .command('gdpr')
+    .description("a user's data: find the id (users), export it (right of access) or delete it (right to erasure)");
 
   gdpr
     .command('export')

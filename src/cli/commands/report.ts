@@ -17,7 +17,10 @@ interface ReportFlags {
 
 function viewNames(text: string | undefined): ViewName[] {
   if (!text) return [...VIEW_NAMES];
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) {
     if (!(VIEW_NAMES as readonly string[]).includes(n)) throw new UsageError(`unknown view "${n}" (views: ${VIEW_NAMES.join(', ')})`);
   }
@@ -43,7 +46,9 @@ async function runReport(flags: ReportFlags): Promise<void> {
   const range = { from, to, service: flags.service };
   const views = await withExistingStore(env, config, 'read', (store) => collectViews(store, range, names));
   if (flags.format === 'json') {
-    process.stdout.write(`${JSON.stringify({ from: from.toISOString(), to: to.toISOString(), service: flags.service ?? null, views }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ from: from.toISOString(), to: to.toISOString(), service: flags.service ?? null, views }, null, 2)}\n`,
+    );
   } else {
     process.stdout.write(formatViews(views, range));
   }

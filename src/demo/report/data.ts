@@ -57,7 +57,8 @@ export async function collectReportData(
   const variants = await run('experiment_conversion', { experiment: experiment.key, conversion_event: experiment.conversionEvent });
 
   const byCategory = new Map<string, number>();
-  for (const g of groups) byCategory.set(str(g.category) || 'unclassified', (byCategory.get(str(g.category) || 'unclassified') ?? 0) + num(g.occurrences));
+  for (const g of groups)
+    byCategory.set(str(g.category) || 'unclassified', (byCategory.get(str(g.category) || 'unclassified') ?? 0) + num(g.occurrences));
 
   return {
     from: range.from,
@@ -71,7 +72,12 @@ export async function collectReportData(
       errors: num(r.errors),
       p95Ms: num(r.p95_ms),
     })),
-    overTime: overTime.map((r) => ({ t: storeTime(r.time), requestsPerSecond: num(r.requests_per_s), p95Ms: num(r.p95_ms), errorRate: num(r.error_rate) })),
+    overTime: overTime.map((r) => ({
+      t: storeTime(r.time),
+      requestsPerSecond: num(r.requests_per_s),
+      p95Ms: num(r.p95_ms),
+      errorRate: num(r.error_rate),
+    })),
     phases: phases.map((r) => ({
       phase: str(r.phase),
       executions: num(r.executions),
@@ -80,14 +86,35 @@ export async function collectReportData(
       recordsPerSecond: num(r.records_per_second),
       p95Ms: num(r.p95_ms),
     })),
-    templates: templates.map((r) => ({ template: str(r.template) || '(none)', runs: num(r.runs), succeeded: num(r.succeeded), failed: num(r.failed), successRate: num(r.success_rate) })),
+    templates: templates.map((r) => ({
+      template: str(r.template) || '(none)',
+      runs: num(r.runs),
+      succeeded: num(r.succeeded),
+      failed: num(r.failed),
+      successRate: num(r.success_rate),
+    })),
     funnel: funnel.map((r) => {
       const step = num(r.step);
-      return { label: FUNNEL_STEPS[step - 1]?.label ?? str(r.event), event: str(r.event), users: num(r.users), conversion: num(r.conversion), dropOffRate: num(r.drop_off_rate) };
+      return {
+        label: FUNNEL_STEPS[step - 1]?.label ?? str(r.event),
+        event: str(r.event),
+        users: num(r.users),
+        conversion: num(r.conversion),
+        dropOffRate: num(r.drop_off_rate),
+      };
     }),
-    errorsByCategory: [...byCategory].map(([category, occurrences]) => ({ category, occurrences })).sort((a, b) => b.occurrences - a.occurrences),
-    errorGroups: groups.slice(0, 10).map((g) => ({ type: str(g.error_type), message: str(g.message), category: str(g.category), occurrences: num(g.occurrences) })),
+    errorsByCategory: [...byCategory]
+      .map(([category, occurrences]) => ({ category, occurrences }))
+      .sort((a, b) => b.occurrences - a.occurrences),
+    errorGroups: groups
+      .slice(0, 10)
+      .map((g) => ({ type: str(g.error_type), message: str(g.message), category: str(g.category), occurrences: num(g.occurrences) })),
     dau: dau.map((r) => ({ day: str(r.time).slice(0, 10), users: num(r.dau) })),
-    experiment: variants.map((r) => ({ variant: str(r.variant), users: num(r.users), converted: num(r.converted), rate: num(r.conversion_rate) })),
+    experiment: variants.map((r) => ({
+      variant: str(r.variant),
+      users: num(r.users),
+      converted: num(r.converted),
+      rate: num(r.conversion_rate),
+    })),
   };
 }

@@ -29,7 +29,8 @@ export function renderReport(data: ReportData, summary: { title: string; facts: 
   const routes = [...data.routes].sort((a, b) => b.requests - a.requests).slice(0, 14);
   const phaseOrder = ['extract', 'transform', 'load'];
   const phases = [...data.phases].sort((a, b) => phaseOrder.indexOf(a.phase) - phaseOrder.indexOf(b.phase));
-  const category = (c: string, i: number) => PALETTE[(['server', 'external_service', 'validation', 'client'].indexOf(c) + 8 + i) % PALETTE.length]!;
+  const category = (c: string, i: number) =>
+    PALETTE[(['server', 'external_service', 'validation', 'client'].indexOf(c) + 8 + i) % PALETTE.length]!;
 
   const sections: Section[] = [
     {
@@ -37,7 +38,10 @@ export function renderReport(data: ReportData, summary: { title: string; facts: 
       title: 'Request rate per route',
       caption: 'Requests per second over the window, from the service’s HTTP server spans.',
       chart: nonEmpty(routes, (rows) =>
-        barChart('request-rate', rows.map((r): Bar => ({ label: routeLabel(r), value: r.perSecond, note: `${compact(r.perSecond)}/s (${r.requests})` }))),
+        barChart(
+          'request-rate',
+          rows.map((r): Bar => ({ label: routeLabel(r), value: r.perSecond, note: `${compact(r.perSecond)}/s (${r.requests})` })),
+        ),
       ),
     },
     {
@@ -47,7 +51,16 @@ export function renderReport(data: ReportData, summary: { title: string; facts: 
       chart: nonEmpty(routes, (rows) =>
         barChart(
           'latency',
-          [...rows].sort((a, b) => b.p95Ms - a.p95Ms).map((r): Bar => ({ label: routeLabel(r), value: r.p95Ms, note: `${ms(r.p95Ms)}${r.errors ? `, ${r.errors} err` : ''}`, color: PALETTE[1] })),
+          [...rows]
+            .sort((a, b) => b.p95Ms - a.p95Ms)
+            .map(
+              (r): Bar => ({
+                label: routeLabel(r),
+                value: r.p95Ms,
+                note: `${ms(r.p95Ms)}${r.errors ? `, ${r.errors} err` : ''}`,
+                color: PALETTE[1],
+              }),
+            ),
         ),
       ),
     },
@@ -69,12 +82,14 @@ export function renderReport(data: ReportData, summary: { title: string; facts: 
       chart: nonEmpty(phases, (rows) =>
         barChart(
           'migration-throughput',
-          rows.map((p, i): Bar => ({
-            label: p.phase,
-            value: p.recordsPerSecond,
-            note: `${compact(p.recordsPerSecond)} rec/s, ${p.executions} runs${p.failed ? `, ${p.failed} failed` : ''}`,
-            color: PALETTE[2 + i],
-          })),
+          rows.map(
+            (p, i): Bar => ({
+              label: p.phase,
+              value: p.recordsPerSecond,
+              note: `${compact(p.recordsPerSecond)} rec/s, ${p.executions} runs${p.failed ? `, ${p.failed} failed` : ''}`,
+              color: PALETTE[2 + i],
+            }),
+          ),
         ),
       ),
     },
@@ -85,12 +100,14 @@ export function renderReport(data: ReportData, summary: { title: string; facts: 
       chart: nonEmpty(data.funnel, (rows) =>
         barChart(
           'funnel',
-          rows.map((s, i): Bar => ({
-            label: s.label,
-            value: s.users,
-            note: `${s.users} users${i > 0 ? `, −${pct(s.dropOffRate)}` : ''}`,
-            color: PALETTE[4],
-          })),
+          rows.map(
+            (s, i): Bar => ({
+              label: s.label,
+              value: s.users,
+              note: `${s.users} users${i > 0 ? `, −${pct(s.dropOffRate)}` : ''}`,
+              color: PALETTE[4],
+            }),
+          ),
         ),
       ),
     },
@@ -99,21 +116,32 @@ export function renderReport(data: ReportData, summary: { title: string; facts: 
       title: 'Errors by category',
       caption: 'Errors reported with captureError (requests that failed and migration runs that broke down), classified.',
       chart: nonEmpty(data.errorsByCategory, (rows) =>
-        barChart('errors', rows.map((e, i): Bar => ({ label: e.category, value: e.occurrences, color: category(e.category, i) }))),
+        barChart(
+          'errors',
+          rows.map((e, i): Bar => ({ label: e.category, value: e.occurrences, color: category(e.category, i) })),
+        ),
       ),
     },
     {
       id: 'dau',
       title: 'Daily active users',
       caption: 'Distinct users with analytics events per day (users who declined consent are not counted).',
-      chart: nonEmpty(data.dau, (rows) => barChart('dau', rows.map((d): Bar => ({ label: d.day, value: d.users, color: PALETTE[5] })))),
+      chart: nonEmpty(data.dau, (rows) =>
+        barChart(
+          'dau',
+          rows.map((d): Bar => ({ label: d.day, value: d.users, color: PALETTE[5] })),
+        ),
+      ),
     },
     {
       id: 'experiment',
       title: 'Experiment: onboarding checklist',
       caption: 'Users exposed per variant and the share who then created a migration.',
       chart: nonEmpty(data.experiment, (rows) =>
-        barChart('experiment', rows.map((v, i): Bar => ({ label: v.variant, value: v.rate, note: `${pct(v.rate)} of ${v.users}`, color: PALETTE[6 + (i % 2)] }))),
+        barChart(
+          'experiment',
+          rows.map((v, i): Bar => ({ label: v.variant, value: v.rate, note: `${pct(v.rate)} of ${v.users}`, color: PALETTE[6 + (i % 2)] })),
+        ),
       ),
     },
   ];
@@ -121,12 +149,18 @@ export function renderReport(data: ReportData, summary: { title: string; facts: 
   const facts = summary.facts.map(([k, v]) => `<div class="fact"><span>${escapeHtml(k)}</span><b>${escapeHtml(v)}</b></div>`).join('');
   const groups = data.errorGroups.length
     ? `<table><thead><tr><th>error</th><th>message</th><th>category</th><th>count</th></tr></thead><tbody>${data.errorGroups
-        .map((g) => `<tr><td>${escapeHtml(g.type)}</td><td>${escapeHtml(g.message.slice(0, 120))}</td><td>${escapeHtml(g.category)}</td><td>${g.occurrences}</td></tr>`)
+        .map(
+          (g) =>
+            `<tr><td>${escapeHtml(g.type)}</td><td>${escapeHtml(g.message.slice(0, 120))}</td><td>${escapeHtml(g.category)}</td><td>${g.occurrences}</td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '';
   const templates = data.templates.length
     ? `<table><thead><tr><th>template</th><th>runs</th><th>succeeded</th><th>failed</th><th>success rate</th></tr></thead><tbody>${data.templates
-        .map((t) => `<tr><td>${escapeHtml(t.template)}</td><td>${t.runs}</td><td>${t.succeeded}</td><td>${t.failed}</td><td>${pct(t.successRate)}</td></tr>`)
+        .map(
+          (t) =>
+            `<tr><td>${escapeHtml(t.template)}</td><td>${t.runs}</td><td>${t.succeeded}</td><td>${t.failed}</td><td>${pct(t.successRate)}</td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '';
 

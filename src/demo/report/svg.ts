@@ -60,7 +60,11 @@ export interface Series {
   color?: string;
 }
 
-export function lineChart(name: string, series: readonly Series[], options: { width?: number; height?: number; unit?: string } = {}): string {
+export function lineChart(
+  name: string,
+  series: readonly Series[],
+  options: { width?: number; height?: number; unit?: string } = {},
+): string {
   const width = options.width ?? 560;
   const height = options.height ?? 220;
   const left = 48;
@@ -90,7 +94,10 @@ export function lineChart(name: string, series: readonly Series[], options: { wi
     return `<path class="mark" d="${path}" fill="none" stroke="${color}" stroke-width="2"><title>${escapeHtml(s.name)}</title></path>`;
   });
   const legend = series
-    .map((s, i) => `<rect x="${left + i * 150}" y="6" width="10" height="10" fill="${s.color ?? PALETTE[i % PALETTE.length]}"/><text x="${left + i * 150 + 14}" y="15" ${FONT} fill="#334155">${escapeHtml(s.name)}${options.unit ? ` (${escapeHtml(options.unit)})` : ''}</text>`)
+    .map(
+      (s, i) =>
+        `<rect x="${left + i * 150}" y="6" width="10" height="10" fill="${s.color ?? PALETTE[i % PALETTE.length]}"/><text x="${left + i * 150 + 14}" y="15" ${FONT} fill="#334155">${escapeHtml(s.name)}${options.unit ? ` (${escapeHtml(options.unit)})` : ''}</text>`,
+    )
     .join('');
   return `<svg class="chart" data-chart="${escapeHtml(name)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">${grid.join('')}${axis}${lines.join('')}${legend}</svg>`;
 }
