@@ -183,7 +183,7 @@ async function runUsers(flags: UsersFlags): Promise<void> {
       `WHERE ${time} >= fromUnixTimestamp64Milli({from:Int64}) AND ${time} < fromUnixTimestamp64Milli({to:Int64}) AND user_id != '' GROUP BY user_id`,
   );
   const sql =
-    `SELECT user_id, sum(n) AS rows, toString(min(first)) AS first_seen, toString(max(last)) AS last_seen FROM (${parts.join(' UNION ALL ')}) ` +
+    `SELECT user_id, sum(n) AS rows, toString(min(first), 'UTC') AS first_seen, toString(max(last), 'UTC') AS last_seen FROM (${parts.join(' UNION ALL ')}) ` +
     'GROUP BY user_id ORDER BY max(last) DESC, user_id LIMIT {limit:UInt32}';
   const users = await withExistingStore(env, config, 'read', (store) =>
     store.query<UserRow>(sql, { from: from.getTime(), to: to.getTime(), limit }),
@@ -253,7 +253,7 @@ export function registerGdpr(program: Command): void {
     .option(DATA_DIR_FLAGS, DATA_DIR_HELP)
     .addHelpText(
       'after',
-      '\nrows: rows in the OTel and event tables in the window. Ids are as stored: pseudonyms when TC9_PSEUDONYMIZE_KEY is set\n' +
+      '\nrows: rows in the OTel and event tables in the window; first_seen and last_seen in UTC. Ids are as stored: pseudonyms when TC9_PSEUDONYMIZE_KEY is set\n' +
         '(give those to export and delete with --as-stored).\n' +
         'Example:\n  tc9-obs gdpr users --since 7d\n  tc9-obs gdpr export --user <id> --out user.json',
     )
