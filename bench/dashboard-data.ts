@@ -35,7 +35,8 @@ const ROUTES = [
   ['GET', '/debug/error'],
 ] as const;
 
-const sqlArray = (values: readonly (string | number)[]) => `[${values.map((v) => (typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`)).join(', ')}]`;
+const sqlArray = (values: readonly (string | number)[]) =>
+  `[${values.map((v) => (typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`)).join(', ')}]`;
 
 interface Window {
   startNs: bigint;

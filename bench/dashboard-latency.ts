@@ -24,7 +24,8 @@ import { dashboardQueries, expandPanelSql, type VariableValue } from './panel-sq
 import { goals, type Figure } from './report.js';
 import { median } from './stats.js';
 
-export const FULL_SCAN_SQL = 'SELECT count() FROM otel_traces SETTINGS optimize_trivial_count_query = 0, optimize_use_implicit_projections = 0';
+export const FULL_SCAN_SQL =
+  'SELECT count() FROM otel_traces SETTINGS optimize_trivial_count_query = 0, optimize_use_implicit_projections = 0';
 
 const RANGES = [
   // Grafana's interval for a ~1000 px wide panel: 24 h -> 1m, 7 d -> 10m.
@@ -78,7 +79,9 @@ export const dashboardLatency: Benchmark = {
       };
       // On reused data this applies only the schema files added since, backfills included.
       await step('migrate', () =>
-        migrate(store, { retention: { errorLogsDays: 3650, analyticsDataDays: 3650, userDataAnonymizationDays: 3000, performanceDataDays: 3650 } }),
+        migrate(store, {
+          retention: { errorLogsDays: 3650, analyticsDataDays: 3650, userDataAnonymizationDays: 3000, performanceDataDays: 3650 },
+        }),
       );
       // Reused data keeps the time it was generated for, so the ranges below cover the same rows.
       const nowMs = reused ? Number(readFileSync(nowFile, 'utf8')) : Math.floor(Date.now() / 60_000) * 60_000;
@@ -86,7 +89,10 @@ export const dashboardLatency: Benchmark = {
         const generate = { spans: rows, events: rows, nowMs };
         await step(`${rows.toLocaleString('en-US')} spans`, () => store.command(spansSql(generate)));
         await step(`${rows.toLocaleString('en-US')} events (with views)`, () => store.command(eventsSql(generate)));
-        const [sums, histograms] = spanMetricsSql(generate, collectorBucketsMs(readFileSync(join(repoRoot(), 'otel-collector-config.yaml'), 'utf8')));
+        const [sums, histograms] = spanMetricsSql(
+          generate,
+          collectorBucketsMs(readFileSync(join(repoRoot(), 'otel-collector-config.yaml'), 'utf8')),
+        );
         await step('span metrics (calls)', () => store.command(sums!));
         await step('span metrics (duration histogram)', () => store.command(histograms!));
         await step('runtime gauges', () => store.command(runtimeGaugesSql(generate)));
@@ -140,9 +146,20 @@ export const dashboardLatency: Benchmark = {
             const name = `${dashboard.title} / ${panel.title} (${range.label})`;
             log(`dashboards: ${name} ${ms.toFixed(1)} ms`);
             slowest.push({ name, ms });
-            rangeFigures.push({ name, value: ms, unit: 'ms', baseline: baselineMs, baselineName, goal: goals.max('value', 300, '< 300 ms'), detail: true });
+            rangeFigures.push({
+              name,
+              value: ms,
+              unit: 'ms',
+              baseline: baselineMs,
+              baselineName,
+              goal: goals.max('value', 300, '< 300 ms'),
+              detail: true,
+            });
           }
-          const which = timedPanels.length === dashboard.panels.length ? `all ${dashboard.panels.length}` : `${timedPanels.length} of ${dashboard.panels.length}`;
+          const which =
+            timedPanels.length === dashboard.panels.length
+              ? `all ${dashboard.panels.length}`
+              : `${timedPanels.length} of ${dashboard.panels.length}`;
           log(`dashboards: ${dashboard.title} (${range.label}): ${which} panels, ${sum.toFixed(0)} ms in sum`);
           rangeFigures.push({
             name: `${dashboard.title} dashboard, ${which} panels summed (${range.label})`,
@@ -157,7 +174,10 @@ export const dashboardLatency: Benchmark = {
         const panels = rangeFigures.filter((f) => f.detail);
         if (panels.length === 0) continue;
         const worst = panels.reduce((a, b) => (b.value > a.value ? b : a));
-        figures.push({ ...worst, name: `slowest panel (${range.label}): ${worst.name.replace(/ \([^)]*\)$/, '')}`, detail: false, highlight: true }, ...rangeFigures);
+        figures.push(
+          { ...worst, name: `slowest panel (${range.label}): ${worst.name.replace(/ \([^)]*\)$/, '')}`, detail: false, highlight: true },
+          ...rangeFigures,
+        );
       }
       slowest.sort((a, b) => b.ms - a.ms);
       return {

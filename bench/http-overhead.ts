@@ -35,7 +35,10 @@ interface Pooled {
 const empty = (): Pooled => ({ requests: 0, seconds: 0, latencies: [], non2xx: 0, errors: 0, perRound: [], cpuUser: 0, cpuSystem: 0 });
 
 /** Runs one round on a service, with the CPU time its process used meanwhile. */
-async function measuredLoad(service: ServiceProcess, seconds: number): Promise<{ result: LoadResult; cpu: { user: number; system: number } }> {
+async function measuredLoad(
+  service: ServiceProcess,
+  seconds: number,
+): Promise<{ result: LoadResult; cpu: { user: number; system: number } }> {
   const before = cpuTimeMs(service.pid);
   const result = await load({ url: `${service.url}${ROUTE}`, seconds, connections: CONNECTIONS });
   const after = cpuTimeMs(service.pid);
@@ -110,7 +113,9 @@ export const httpOverhead: Benchmark = {
           const { result: r, cpu } = await measuredLoad(s, roundSeconds);
           add(pools.get(s)!, r, cpu);
           const usPerRequest = ((cpu.user + cpu.system) * 1000) / Math.max(1, r.requests);
-          log(`http: round ${round + 1}/${rounds} ${s.label}: ${Math.round(r.requests / r.seconds)} req/s, ${Math.round(usPerRequest)} µs CPU/request`);
+          log(
+            `http: round ${round + 1}/${rounds} ${s.label}: ${Math.round(r.requests / r.seconds)} req/s, ${Math.round(usPerRequest)} µs CPU/request`,
+          );
         }
       }
       // Let the batch span processor's 5 s schedule export what the last round produced.
@@ -134,7 +139,13 @@ export const httpOverhead: Benchmark = {
           baselineName: 'without the layer',
           goal: goals.min('ratio', 0.98, 'loss <= 2% (ratio >= 0.98)'),
         },
-        { name: 'latency p50', value: percentile(b.latencies, 50), unit: 'ms', baseline: percentile(a.latencies, 50), baselineName: 'without the layer' },
+        {
+          name: 'latency p50',
+          value: percentile(b.latencies, 50),
+          unit: 'ms',
+          baseline: percentile(a.latencies, 50),
+          baselineName: 'without the layer',
+        },
         {
           name: 'latency p99',
           value: percentile(b.latencies, 99),
@@ -143,7 +154,13 @@ export const httpOverhead: Benchmark = {
           baselineName: 'without the layer',
           goal: goals.max('ratio', 1.05, 'increase <= 5% (ratio <= 1.05)'),
         },
-        { name: 'CPU time per request (service process)', value: cpuPerRequest(b), unit: 'µs', baseline: cpuPerRequest(a), baselineName: 'without the layer' },
+        {
+          name: 'CPU time per request (service process)',
+          value: cpuPerRequest(b),
+          unit: 'µs',
+          baseline: cpuPerRequest(a),
+          baselineName: 'without the layer',
+        },
         {
           name: 'CPU time per request, nothing sampled and no Sentry',
           value: cpuPerRequest(c),
@@ -151,7 +168,13 @@ export const httpOverhead: Benchmark = {
           baseline: cpuPerRequest(a),
           baselineName: 'without the layer',
         },
-        { name: `throughput, GET ${ROUTE}, nothing sampled and no Sentry`, value: rps(c), unit: 'req/s', baseline: rps(a), baselineName: 'without the layer' },
+        {
+          name: `throughput, GET ${ROUTE}, nothing sampled and no Sentry`,
+          value: rps(c),
+          unit: 'req/s',
+          baseline: rps(a),
+          baselineName: 'without the layer',
+        },
       ];
       const notes = [
         `GET ${ROUTE} listing ${PROJECTS} projects (Prisma findMany with two includes, plus a groupBy) on ${await serverVersion()}; autocannon, ${CONNECTIONS} connections, from the bench process.`,

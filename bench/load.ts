@@ -21,7 +21,9 @@ export async function load({ url, seconds, connections = 10 }: LoadOptions): Pro
   let non2xx = 0;
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: seconds }, (err: unknown, r: autocannon.Result) => (err ? reject(err) : resolve(r)));
+    const instance = autocannon({ url, connections, duration: seconds }, (err: unknown, r: autocannon.Result) =>
+      err ? reject(err) : resolve(r),
+    );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
       else non2xx++;

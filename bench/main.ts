@@ -44,7 +44,14 @@ async function main(argv: string[]): Promise<number> {
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       log(`${benchmark.name} failed: ${message}`);
-      benchmarks.push({ name: benchmark.name, title: benchmark.title, figures: [], notes: [], seconds: (performance.now() - t0) / 1000, error: message.split('\n')[0]! });
+      benchmarks.push({
+        name: benchmark.name,
+        title: benchmark.title,
+        figures: [],
+        notes: [],
+        seconds: (performance.now() - t0) / 1000,
+        error: message.split('\n')[0]!,
+      });
     }
   }
   machine.loadAverageEnd = loadavg().map((l) => Math.round(l * 100) / 100);
@@ -57,7 +64,11 @@ async function main(argv: string[]): Promise<number> {
   if (out) writeFileSync(out, renderResultsMarkdown(suite));
 
   process.stdout.write(options.json ? `${JSON.stringify(suite, null, 2)}\n` : `${renderTerminal(suite)}\n`);
-  log(out ? `wrote ${out} and bench/results.json` : 'wrote bench/results.json (bench/results.md is written by a full run of all benchmarks, or pass --out)');
+  log(
+    out
+      ? `wrote ${out} and bench/results.json`
+      : 'wrote bench/results.json (bench/results.md is written by a full run of all benchmarks, or pass --out)',
+  );
   return benchmarks.some((b) => b.error !== undefined) ? 1 : 0;
 }
 

@@ -27,7 +27,10 @@ export const migrationCost: Benchmark = {
     }));
     const notes = [
       `${records.toLocaleString('en-US')} records per loop (a tenth of that for the mapping body), ${repeats} alternating pairs of runs per variant after a JIT warm-up, process CPU time; the ratio is the median of the paired ratios, the instrumented time the plain median times that ratio; real TracerProvider/MeterProvider registered (in-memory export).`,
-      ...result.workloads.map((w) => `${w.workload} body, ${w.counting} counting: ${w.overheadNsPerRecord} ns added per record (${w.baselineNsPerRecord} -> ${w.instrumentedNsPerRecord} ns).`),
+      ...result.workloads.map(
+        (w) =>
+          `${w.workload} body, ${w.counting} counting: ${w.overheadNsPerRecord} ns added per record (${w.baselineNsPerRecord} -> ${w.instrumentedNsPerRecord} ns).`,
+      ),
       'The transform body builds a small record object (id, name, email): the cheapest record mapping there is. A per-record call costs a few ns (two field updates on the phase object that the JIT cannot keep in registers), which stays above 1% of a body this cheap.',
       'The mapping body parses a source record from JSON, maps six fields and serialises the target record: what a migration does per record before any API or database wait, which makes the relative cost smaller still.',
       `Per-page counting calls recordProcessed(n) once per page of ${PAGE_SIZE.toLocaleString('en-US')} records (as the reference service's run hooks do); the counts, metrics and progress are the same.`,

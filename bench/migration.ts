@@ -53,7 +53,13 @@ class ManualReader extends MetricReader {
 
 /** Source records as an API or export file delivers them: JSON text, one of 1024 shapes cycled. */
 const SOURCE = Array.from({ length: 1024 }, (_, i) =>
-  JSON.stringify({ id: `acc_${i}`, name: `  Account ${i} `, email: i % 3 === 0 ? null : `User${i}@Example.com`, status: i % 7 === 0 ? 'closed' : 'active', owner: { id: i % 50, region: i % 2 ? 'eu' : 'us' } }),
+  JSON.stringify({
+    id: `acc_${i}`,
+    name: `  Account ${i} `,
+    email: i % 3 === 0 ? null : `User${i}@Example.com`,
+    status: i % 7 === 0 ? 'closed' : 'active',
+    owner: { id: i % 50, region: i % 2 ? 'eu' : 'us' },
+  }),
 );
 
 /** The per-record work; returns something so the loop cannot be optimised away. */
@@ -64,8 +70,21 @@ const WORK: Record<Workload, (i: number) => number> = {
     return record.name.length + record.email.length;
   },
   mapping: (i: number) => {
-    const source = JSON.parse(SOURCE[i & 1023]!) as { id: string; name: string; email: string | null; status: string; owner: { id: number; region: string } };
-    const target = { externalId: source.id, displayName: source.name.trim(), email: source.email?.toLowerCase() ?? '', active: source.status === 'active', ownerId: source.owner.id, region: source.owner.region.toUpperCase() };
+    const source = JSON.parse(SOURCE[i & 1023]!) as {
+      id: string;
+      name: string;
+      email: string | null;
+      status: string;
+      owner: { id: number; region: string };
+    };
+    const target = {
+      externalId: source.id,
+      displayName: source.name.trim(),
+      email: source.email?.toLowerCase() ?? '',
+      active: source.status === 'active',
+      ownerId: source.owner.id,
+      region: source.owner.region.toUpperCase(),
+    };
     return JSON.stringify(target).length;
   },
 };
@@ -175,11 +194,17 @@ export async function benchMigration(options: MigrationBenchOptions = {}): Promi
   const workloads: WorkloadResult[] = [];
   let sink = 0;
   try {
-    const variants: [Workload, Counting][] = [['empty', 'per-record'], ['transform', 'per-record'], ['mapping', 'per-record'], ['transform', 'per-page']];
+    const variants: [Workload, Counting][] = [
+      ['empty', 'per-record'],
+      ['transform', 'per-record'],
+      ['mapping', 'per-record'],
+      ['transform', 'per-page'],
+    ];
     for (const [workload, counting] of variants) {
       const work = WORK[workload];
       const plainLoopOf = counting === 'per-page' ? (n: number, w: (i: number) => number) => pagedLoop(n, w, false) : plainLoop;
-      const instrumentedLoopOf = counting === 'per-page' ? (n: number, w: (i: number) => number) => pagedLoop(n, w, true) : instrumentedLoop;
+      const instrumentedLoopOf =
+        counting === 'per-page' ? (n: number, w: (i: number) => number) => pagedLoop(n, w, true) : instrumentedLoop;
       // The mapping body is ~30x the others: fewer records keep its loops as long as theirs.
       const n = workload === 'mapping' ? Math.ceil(records / 10) : records;
       // Warm-up: let the JIT compile both loops before timing.
@@ -210,7 +235,9 @@ export async function benchMigration(options: MigrationBenchOptions = {}): Promi
         ratio: round(pairedRatio),
         overheadNsPerRecord: round(instrumentedNsPerRecord - baselineNsPerRecord),
       };
-      log(`migration bench ${workload} (${counting}): ${result.baselineNsPerRecord} ns plain, ${result.instrumentedNsPerRecord} ns instrumented per record (x${result.ratio})`);
+      log(
+        `migration bench ${workload} (${counting}): ${result.baselineNsPerRecord} ns plain, ${result.instrumentedNsPerRecord} ns instrumented per record (x${result.ratio})`,
+      );
       workloads.push(result);
     }
   } finally {

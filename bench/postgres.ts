@@ -29,7 +29,10 @@ async function admin<T>(baseUrl: string, fn: (client: pg.Client) => Promise<T>):
   }
 }
 
-export async function createThrowawayDatabase(baseUrl = process.env.DATABASE_URL || DEFAULT_POSTGRES_URL, prefix = 'tc9_bench'): Promise<ThrowawayDatabase> {
+export async function createThrowawayDatabase(
+  baseUrl = process.env.DATABASE_URL || DEFAULT_POSTGRES_URL,
+  prefix = 'tc9_bench',
+): Promise<ThrowawayDatabase> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   await admin(baseUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   return {
@@ -41,5 +44,8 @@ export async function createThrowawayDatabase(baseUrl = process.env.DATABASE_URL
 
 /** e.g. "PostgreSQL 15.20" (for the notes). */
 export async function serverVersion(baseUrl = process.env.DATABASE_URL || DEFAULT_POSTGRES_URL): Promise<string> {
-  return admin(baseUrl, async (c) => `PostgreSQL ${(await c.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?'}`);
+  return admin(
+    baseUrl,
+    async (c) => `PostgreSQL ${(await c.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?'}`,
+  );
 }

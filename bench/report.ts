@@ -122,7 +122,15 @@ export function tableRows(results: readonly BenchmarkResult[]): string[][] {
     if (details.length > 0) {
       const count = (v: Verdict) => details.filter((d) => d.verdict === v).length;
       const goalsOf = [...new Set(details.map((d) => d.goal?.text ?? '-'))].join(', ');
-      rows.push([result.name, `${details.length} detail figures (see the section)`, '-', '-', '-', goalsOf, `${count('pass')} pass, ${count('miss')} miss`]);
+      rows.push([
+        result.name,
+        `${details.length} detail figures (see the section)`,
+        '-',
+        '-',
+        '-',
+        goalsOf,
+        `${count('pass')} pass, ${count('miss')} miss`,
+      ]);
     }
   }
   return rows;
@@ -131,7 +139,11 @@ export function tableRows(results: readonly BenchmarkResult[]): string[][] {
 /** A fixed-width text table; columns as wide as their widest cell. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -185,7 +197,10 @@ export function renderResultsMarkdown(suite: SuiteResult): string {
         ['Memory', `${m.memoryGiB} GiB`],
         ['OS', m.os],
         ['Node.js', m.node],
-        ['Load average (1/5/15 min)', `${m.loadAverage.join(' / ')} at the start${m.loadAverageEnd ? `, ${m.loadAverageEnd.join(' / ')} at the end` : ''}`],
+        [
+          'Load average (1/5/15 min)',
+          `${m.loadAverage.join(' / ')} at the start${m.loadAverageEnd ? `, ${m.loadAverageEnd.join(' / ')} at the end` : ''}`,
+        ],
         ...Object.entries(m.packages).map(([name, version]) => [name, version]),
       ],
     ),
@@ -201,15 +216,17 @@ export function renderResultsMarkdown(suite: SuiteResult): string {
     out.push(`## ${result.title} (\`${result.name}\`, ${result.seconds.toFixed(0)} s)`, '');
     if (result.error !== undefined) out.push(`Did not run: ${result.error}`, '');
     if (result.figures.length > 0) {
-      const rows = result.figures.map(evaluate).map((f) => [
-        f.name,
-        formatValue(f.value, f.unit),
-        formatValue(f.baseline, f.unit),
-        f.baselineName,
-        formatRatio(f.ratio),
-        f.goal?.text ?? '-',
-        f.verdict,
-      ]);
+      const rows = result.figures
+        .map(evaluate)
+        .map((f) => [
+          f.name,
+          formatValue(f.value, f.unit),
+          formatValue(f.baseline, f.unit),
+          f.baselineName,
+          formatRatio(f.ratio),
+          f.goal?.text ?? '-',
+          f.verdict,
+        ]);
       out.push(markdownTable(['Figure', 'Value', 'Baseline', 'Baseline is', 'Ratio', 'Goal', 'Result'], rows), '');
     }
     for (const note of result.notes) out.push(`- ${note}`);

@@ -28,7 +28,9 @@ export interface ServiceOptions {
 
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const base = Object.fromEntries(
-    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(OTEL_|SENTRY_|TC9_|CLICKHOUSE_|NODE_OPTIONS$)/.test(e[0])),
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[1] !== undefined && !/^(OTEL_|SENTRY_|TC9_|CLICKHOUSE_|NODE_OPTIONS$)/.test(e[0]),
+    ),
   );
   return { ...base, ...extra };
 }
@@ -135,6 +137,11 @@ export async function seedProjects(url: string, projects: number): Promise<void>
   const source = await post(`${url}/organisations`, { name: 'Bench Source', type: 'production' });
   const target = await post(`${url}/organisations`, { name: 'Bench Target', type: 'sandbox' });
   for (let i = 0; i < projects; i++) {
-    await post(`${url}/projects`, { name: `Bench project ${i + 1}`, sourceOrgId: source.id, targetOrgId: target.id, template: i % 2 ? 'accounts' : 'contacts' });
+    await post(`${url}/projects`, {
+      name: `Bench project ${i + 1}`,
+      sourceOrgId: source.id,
+      targetOrgId: target.id,
+      template: i % 2 ? 'accounts' : 'contacts',
+    });
   }
 }

@@ -169,7 +169,9 @@ export async function benchStore(options: StoreBenchOptions = {}): Promise<Store
       const database = `tc9_bench_${rows}_${randomBytes(3).toString('hex')}`;
       const store = new ChdbStore({ dataDir, database });
       try {
-        await migrate(store, { retention: { errorLogsDays: 3650, analyticsDataDays: 3650, userDataAnonymizationDays: 3000, performanceDataDays: 3650 } });
+        await migrate(store, {
+          retention: { errorLogsDays: 3650, analyticsDataDays: 3650, userDataAnonymizationDays: 3000, performanceDataDays: 3650 },
+        });
         log(`store bench: ${rows} rows`);
         result.sizes.push(await benchSize(store, rows, options.repeats ?? 3, log));
       } finally {

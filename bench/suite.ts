@@ -9,7 +9,14 @@ import { httpOverhead } from './http-overhead.js';
 import { migrationCost } from './migration-cost.js';
 
 /** Cheap in-process ones first, the chDB-heavy dashboards last. */
-export const BENCHMARKS: readonly Benchmark[] = [migrationCost, httpOverhead, collectorDown, errorLatency, analyticsThroughput, dashboardLatency];
+export const BENCHMARKS: readonly Benchmark[] = [
+  migrationCost,
+  httpOverhead,
+  collectorDown,
+  errorLatency,
+  analyticsThroughput,
+  dashboardLatency,
+];
 
 /** "http, errors" -> ['http', 'errors']; an unknown or empty list is refused naming the known ones. */
 export function parseOnly(value: string): string[] {

@@ -24,4 +24,5 @@ try {
 } finally {
   await bundle.close();
 }
-for (const f of ['tracker.js', 'tracker.mjs']) console.log(`${relative(process.cwd(), `${outDir}/${f}`)}: ${statSync(`${outDir}/${f}`).size} bytes`);
+for (const f of ['tracker.js', 'tracker.mjs'])
+  console.log(`${relative(process.cwd(), `${outDir}/${f}`)}: ${statSync(`${outDir}/${f}`).size} bytes`);

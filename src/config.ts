@@ -220,9 +220,18 @@ function retention(env: Env): Config['store']['retention'] {
   const analyticsDataDays = days('ANALYTICS', 730);
   const userDataAnonymizationDays = days('ANONYMIZE', Math.min(365, analyticsDataDays - 1));
   if (userDataAnonymizationDays >= analyticsDataDays) {
-    throw new ConfigError('TC9_RETENTION_ANONYMIZE_DAYS', String(userDataAnonymizationDays), `fewer days than TC9_RETENTION_ANALYTICS_DAYS (${analyticsDataDays})`);
+    throw new ConfigError(
+      'TC9_RETENTION_ANONYMIZE_DAYS',
+      String(userDataAnonymizationDays),
+      `fewer days than TC9_RETENTION_ANALYTICS_DAYS (${analyticsDataDays})`,
+    );
   }
-  return { errorLogsDays: days('ERROR_LOGS', 90), analyticsDataDays, userDataAnonymizationDays, performanceDataDays: days('PERFORMANCE', 30) };
+  return {
+    errorLogsDays: days('ERROR_LOGS', 90),
+    analyticsDataDays,
+    userDataAnonymizationDays,
+    performanceDataDays: days('PERFORMANCE', 30),
+  };
 }
 
 /** CORS origins of the ingest endpoint: '*' or exact origins (scheme://host[:port], no path). */
@@ -230,7 +239,11 @@ function origins(env: Env): string[] {
   const values = list(env.TC9_INGEST_ALLOWED_ORIGINS);
   for (const origin of values) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new ConfigError('TC9_INGEST_ALLOWED_ORIGINS', env.TC9_INGEST_ALLOWED_ORIGINS ?? '', "'*' or comma-separated origins like https://app.example.com");
+      throw new ConfigError(
+        'TC9_INGEST_ALLOWED_ORIGINS',
+        env.TC9_INGEST_ALLOWED_ORIGINS ?? '',
+        "'*' or comma-separated origins like https://app.example.com",
+      );
     }
   }
   return values;
@@ -263,10 +276,8 @@ export function debugRequested(env: Env = process.env): boolean {
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const resourceAttributes = keyValues('OTEL_RESOURCE_ATTRIBUTES', env.OTEL_RESOURCE_ATTRIBUTES);
-  const serviceName =
-    env.OTEL_SERVICE_NAME?.trim() || resourceAttributes['service.name'] || env.npm_package_name || 'unknown_service:node';
-  const serviceVersion =
-    resourceAttributes['service.version'] || env.TC9_SERVICE_VERSION?.trim() || env.npm_package_version || '0.0.0';
+  const serviceName = env.OTEL_SERVICE_NAME?.trim() || resourceAttributes['service.name'] || env.npm_package_name || 'unknown_service:node';
+  const serviceVersion = resourceAttributes['service.version'] || env.TC9_SERVICE_VERSION?.trim() || env.npm_package_version || '0.0.0';
   const environment =
     env.TC9_ENVIRONMENT?.trim() ||
     env.SENTRY_ENVIRONMENT?.trim() ||
@@ -278,7 +289,13 @@ export function loadConfig(env: Env = process.env): Config {
   const base = parse(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', httpUrl, 'an http(s) URL', 'http://localhost:4318');
   const shared = keyValues('OTEL_EXPORTER_OTLP_HEADERS', env.OTEL_EXPORTER_OTLP_HEADERS);
 
-  const samplerName = parse(env, 'OTEL_TRACES_SAMPLER', oneOf(SAMPLERS), `one of ${SAMPLERS.join(', ')}`, 'parentbased_always_on' as Sampler);
+  const samplerName = parse(
+    env,
+    'OTEL_TRACES_SAMPLER',
+    oneOf(SAMPLERS),
+    `one of ${SAMPLERS.join(', ')}`,
+    'parentbased_always_on' as Sampler,
+  );
   const ratio = parse(env, 'OTEL_TRACES_SAMPLER_ARG', z.coerce.number().min(0).max(1), 'a number from 0 to 1', 1);
 
   const clickhouseUrl = parse<string | undefined>(env, 'CLICKHOUSE_URL', httpUrl, 'an http(s) URL of a ClickHouse server', undefined);
@@ -320,8 +337,20 @@ export function loadConfig(env: Env = process.env): Config {
       clickhouseUrl,
       username: env.CLICKHOUSE_USER?.trim() || 'default',
       password: env.CLICKHOUSE_PASSWORD ?? '',
-      database: parse(env, 'CLICKHOUSE_DATABASE', z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), 'an identifier ([A-Za-z_][A-Za-z0-9_]*)', 'otel'),
-      cluster: parse<string | undefined>(env, 'CLICKHOUSE_CLUSTER', z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/), 'a cluster name', undefined),
+      database: parse(
+        env,
+        'CLICKHOUSE_DATABASE',
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+        'an identifier ([A-Za-z_][A-Za-z0-9_]*)',
+        'otel',
+      ),
+      cluster: parse<string | undefined>(
+        env,
+        'CLICKHOUSE_CLUSTER',
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/),
+        'a cluster name',
+        undefined,
+      ),
       dataDir: env.TC9_DATA_DIR?.trim() || '.tc9/data',
       retention: retention(env),
       writerPassword: env.CLICKHOUSE_WRITER_PASSWORD || undefined,
@@ -334,14 +363,32 @@ export function loadConfig(env: Env = process.env): Config {
       allowKeys: list(env.TC9_PRIVACY_ALLOW_KEYS),
       denyKeys: list(env.TC9_PRIVACY_DENY_KEYS),
       pseudonymizeKey: env.TC9_PSEUDONYMIZE_KEY || undefined,
-      consentMode: parse(env, 'TC9_CONSENT_MODE', oneOf(CONSENT_MODES), `one of ${CONSENT_MODES.join(', ')}`, 'drop' as Config['privacy']['consentMode']),
-      defaultConsent: parse(env, 'TC9_CONSENT_DEFAULT', oneOf(CONSENT_DEFAULTS), `one of ${CONSENT_DEFAULTS.join(', ')}`, 'denied' as Config['privacy']['defaultConsent']),
+      consentMode: parse(
+        env,
+        'TC9_CONSENT_MODE',
+        oneOf(CONSENT_MODES),
+        `one of ${CONSENT_MODES.join(', ')}`,
+        'drop' as Config['privacy']['consentMode'],
+      ),
+      defaultConsent: parse(
+        env,
+        'TC9_CONSENT_DEFAULT',
+        oneOf(CONSENT_DEFAULTS),
+        `one of ${CONSENT_DEFAULTS.join(', ')}`,
+        'denied' as Config['privacy']['defaultConsent'],
+      ),
       ipMode: parse(env, 'TC9_IP_MODE', oneOf(IP_MODES), `one of ${IP_MODES.join(', ')}`, 'truncate' as Config['privacy']['ipMode']),
     },
     spool: {
       enabled: parse(env, 'TC9_SPOOL_ENABLED', bool, 'true or false', true),
       dir: env.TC9_SPOOL_DIR?.trim() || undefined,
-      maxBytes: parse(env, 'TC9_SPOOL_MAX_BYTES', byteSize, 'a positive size in bytes, optionally with a unit (65536, 512KiB, 64MiB, 1GiB)', 64 * 1024 ** 2),
+      maxBytes: parse(
+        env,
+        'TC9_SPOOL_MAX_BYTES',
+        byteSize,
+        'a positive size in bytes, optionally with a unit (65536, 512KiB, 64MiB, 1GiB)',
+        64 * 1024 ** 2,
+      ),
       retryMaxMs: parse(env, 'TC9_SPOOL_RETRY_MAX_MS', positiveInt, 'a positive integer (milliseconds)', 30_000),
     },
     ingest: {

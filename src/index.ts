@@ -19,7 +19,15 @@ export type { MigrationProgress, MigrationRunMeta, MigrationRunOptions, PhaseOut
 export * from './analytics/index.js';
 
 // Classified errors.
-export { captureError, classifyCategory, classifySeverity, fingerprint, markExternalServiceError, toError, withExternalService } from './errors/index.js';
+export {
+  captureError,
+  classifyCategory,
+  classifySeverity,
+  fingerprint,
+  markExternalServiceError,
+  toError,
+  withExternalService,
+} from './errors/index.js';
 export type { CapturedError, ErrorCategory, ErrorContext, ErrorSeverity } from './errors/index.js';
 
 // Scheduled-job monitors.

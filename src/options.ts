@@ -35,7 +35,15 @@ export const CONFIG_OPTIONS = {
   shutdownTimeoutMs: { variable: 'TC9_SHUTDOWN_TIMEOUT_MS', kind: 'number' },
 } as const satisfies Record<string, OptionSpec>;
 
-type ValueOf<K> = K extends 'string' ? string : K extends 'boolean' ? boolean : K extends 'number' ? number : K extends readonly (infer V)[] ? V : never;
+type ValueOf<K> = K extends 'string'
+  ? string
+  : K extends 'boolean'
+    ? boolean
+    : K extends 'number'
+      ? number
+      : K extends readonly (infer V)[]
+        ? V
+        : never;
 
 /** Options start() takes; each falls back to its environment variable, then to the default. */
 export type ConfigOptions = { -readonly [O in keyof typeof CONFIG_OPTIONS]?: ValueOf<(typeof CONFIG_OPTIONS)[O]['kind']> };

@@ -15,7 +15,15 @@ describe('start() options', () => {
   it('win over the environment, which fills in the rest', () => {
     const env = { OTEL_SERVICE_NAME: 'from-env', SENTRY_RELEASE: 'env-release', TC9_IP_MODE: 'drop', SENTRY_ENVIRONMENT: 'env-staging' };
     const config = configFrom(
-      { serviceName: 'checkout', release: 'checkout@2.0.0', environment: 'production', sampleRatio: 0.25, exporter: 'none', redact: false, sentryDsn: 'https://k@o0.ingest.sentry.io/7' },
+      {
+        serviceName: 'checkout',
+        release: 'checkout@2.0.0',
+        environment: 'production',
+        sampleRatio: 0.25,
+        exporter: 'none',
+        redact: false,
+        sentryDsn: 'https://k@o0.ingest.sentry.io/7',
+      },
       env,
     );
     expect(config).toMatchObject({ serviceName: 'checkout', release: 'checkout@2.0.0', environment: 'production', exporter: 'none' });

@@ -151,7 +151,10 @@ describe('invalid values', () => {
 describe('ClickHouse users and CLI debugging (tc9-obs)', () => {
   it('names the writer and reader users tc9_writer and tc9_reader unless CLICKHOUSE_WRITER_USER / CLICKHOUSE_READER_USER say otherwise', () => {
     expect(loadConfig({}).store).toMatchObject({ writerUser: 'tc9_writer', readerUser: 'tc9_reader' });
-    expect(loadConfig({ CLICKHOUSE_WRITER_USER: 'otel_w', CLICKHOUSE_READER_USER: 'grafana.r' }).store).toMatchObject({ writerUser: 'otel_w', readerUser: 'grafana.r' });
+    expect(loadConfig({ CLICKHOUSE_WRITER_USER: 'otel_w', CLICKHOUSE_READER_USER: 'grafana.r' }).store).toMatchObject({
+      writerUser: 'otel_w',
+      readerUser: 'grafana.r',
+    });
     const error = errorFor({ CLICKHOUSE_READER_USER: 'bad name' });
     expect(error.variable).toBe('CLICKHOUSE_READER_USER');
     expect(error.message).toContain('a ClickHouse user name');
@@ -170,7 +173,12 @@ describe('log spool (TC9_SPOOL_*)', () => {
   });
 
   it('reads the directory, the switch, the bound in bytes or binary units, and the retry ceiling', () => {
-    const config = loadConfig({ TC9_SPOOL_ENABLED: 'false', TC9_SPOOL_DIR: ' /var/spool/shop ', TC9_SPOOL_MAX_BYTES: '512KiB', TC9_SPOOL_RETRY_MAX_MS: '5000' });
+    const config = loadConfig({
+      TC9_SPOOL_ENABLED: 'false',
+      TC9_SPOOL_DIR: ' /var/spool/shop ',
+      TC9_SPOOL_MAX_BYTES: '512KiB',
+      TC9_SPOOL_RETRY_MAX_MS: '5000',
+    });
     expect(config.spool).toEqual({ enabled: false, dir: '/var/spool/shop', maxBytes: 512 * 1024, retryMaxMs: 5000 });
     expect(loadConfig({ TC9_SPOOL_MAX_BYTES: '65536' }).spool.maxBytes).toBe(65536);
     expect(loadConfig({ TC9_SPOOL_MAX_BYTES: '1 GiB' }).spool.maxBytes).toBe(1024 ** 3);

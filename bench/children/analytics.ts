@@ -44,7 +44,13 @@ function eventPool(): AnalyticsEvent[] {
   for (let i = 0; i < 500; i++) {
     const userId = `user-${i}`;
     const sessionId = `session-${i}-${i % 7}`;
-    const base = { userId, sessionId, orgId: `org-${i % 40}`, orgType: i % 3 ? 'production' : 'sandbox', userType: ['admin', 'consultant', 'viewer'][i % 3]! };
+    const base = {
+      userId,
+      sessionId,
+      orgId: `org-${i % 40}`,
+      orgType: i % 3 ? 'production' : 'sandbox',
+      userType: ['admin', 'consultant', 'viewer'][i % 3]!,
+    };
     const context = { path: PAGES[i % PAGES.length]!, browser: 'Firefox', os: 'Linux', device: 'desktop' as const, locale: 'en-GB' };
     const kinds: AnalyticsEvent[] = [
       { name: 'page.view', ...base, context },
@@ -129,10 +135,22 @@ async function main(): Promise<void> {
 
   // Baseline: the same rows, inserted straight into the store the way the batch writer hands them over
   // (serialised beforehand, resource and scope columns shared), in inserts of 10,000 and of 50,000 rows.
-  const rows = await store.query<Record<string, unknown>>(`SELECT * FROM otel_logs WHERE ServiceName = '${SERVICE}' LIMIT ${Math.min(rawSample, stored)}`);
-  const sharedNames = ['ServiceName', 'ResourceSchemaUrl', 'ResourceAttributes', 'ScopeSchemaUrl', 'ScopeName', 'ScopeVersion', 'ScopeAttributes'];
+  const rows = await store.query<Record<string, unknown>>(
+    `SELECT * FROM otel_logs WHERE ServiceName = '${SERVICE}' LIMIT ${Math.min(rawSample, stored)}`,
+  );
+  const sharedNames = [
+    'ServiceName',
+    'ResourceSchemaUrl',
+    'ResourceAttributes',
+    'ScopeSchemaUrl',
+    'ScopeName',
+    'ScopeVersion',
+    'ScopeAttributes',
+  ];
   const shared = Object.fromEntries(sharedNames.map((name) => [name, rows[0]?.[name]]));
-  const lines = rows.map((row) => `${JSON.stringify(Object.fromEntries(Object.entries(row).filter(([name]) => !sharedNames.includes(name))))}\n`);
+  const lines = rows.map(
+    (row) => `${JSON.stringify(Object.fromEntries(Object.entries(row).filter(([name]) => !sharedNames.includes(name))))}\n`,
+  );
   const rawInsert = async (database: string, batch: number) => {
     const raw = new ChdbStore({ dataDir: config.store.dataDir, database });
     await migrate(raw, { retention: config.store.retention });

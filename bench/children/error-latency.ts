@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const store = new ChdbStore({ dataDir: config.store.dataDir, database: config.store.database });
   const rowCount = async (message: string) => {
-    const [row] = await store.query<{ n: string }>('SELECT count() AS n FROM application_errors WHERE error_message = {m:String}', { m: message });
+    const [row] = await store.query<{ n: string }>('SELECT count() AS n FROM application_errors WHERE error_message = {m:String}', {
+      m: message,
+    });
     return Number(row?.n ?? 0);
   };
   const errorGroups = findQuery('error_groups');
@@ -53,7 +55,11 @@ async function main(): Promise<void> {
     result.toRow.push((performance.now() - started) / 1000);
     const now = Date.now();
     await until(async () => {
-      const groups = await runQuery<{ fingerprint: string; occurrences: string }>(store, errorGroups, { from: now - 3_600_000, to: now + 60_000, params: { service: config.serviceName } });
+      const groups = await runQuery<{ fingerprint: string; occurrences: string }>(store, errorGroups, {
+        from: now - 3_600_000,
+        to: now + 60_000,
+        params: { service: config.serviceName },
+      });
       return groups.some((g) => g.fingerprint === captured.fingerprint && Number(g.occurrences) >= i + 1);
     });
     result.toQuery.push((performance.now() - started) / 1000);
@@ -70,7 +76,12 @@ async function main(): Promise<void> {
         SeverityNumber: 17,
         Body: message,
         EventName: 'tc9.error',
-        LogAttributes: { 'tc9.event.kind': 'error', 'exception.type': 'Error', 'exception.message': message, 'tc9.error.fingerprint': 'bench-raw' },
+        LogAttributes: {
+          'tc9.event.kind': 'error',
+          'exception.type': 'Error',
+          'exception.message': message,
+          'tc9.error.fingerprint': 'bench-raw',
+        },
       },
     ]);
     await until(async () => (await rowCount(message)) === 1);

@@ -28,7 +28,12 @@ export function people(count: number, organisations: readonly Organisation[]): P
   const types: Person['userType'][] = ['admin', 'consultant', 'consultant', 'viewer'];
   return Array.from({ length: count }, (_, i) => {
     const org = organisations[i % organisations.length] as Organisation;
-    return { userId: `user-${String(i + 1).padStart(4, '0')}`, userType: types[i % types.length] as Person['userType'], orgId: org.id, orgType: org.type };
+    return {
+      userId: `user-${String(i + 1).padStart(4, '0')}`,
+      userType: types[i % types.length] as Person['userType'],
+      orgId: org.id,
+      orgType: org.type,
+    };
   });
 }
 

@@ -15,7 +15,10 @@ type Step = (api: MigrationApi, projects: readonly Project[], random: () => numb
 const WEIGHTED_STEPS: Array<[number, Step]> = [
   [30, (api) => api.call('GET', '/projects')],
   [20, (api) => api.call('GET', '/organisations')],
-  [25, (api, projects, random) => (projects.length ? api.call('GET', `/projects/${pick(projects, random).id}`) : api.call('GET', '/projects'))],
+  [
+    25,
+    (api, projects, random) => (projects.length ? api.call('GET', `/projects/${pick(projects, random).id}`) : api.call('GET', '/projects')),
+  ],
   [10, (api) => api.call('GET', '/health')],
   [6, (api) => api.call('GET', '/runs/00000000-0000-4000-8000-000000000000')],
   [5, (api) => api.call('POST', '/organisations', { name: '', type: 'unknown' })],
@@ -27,7 +30,12 @@ function pick<T>(items: readonly T[], random: () => number): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 
-export async function trafficStep(api: MigrationApi, projects: readonly Project[], stats: TrafficStats, random = Math.random): Promise<void> {
+export async function trafficStep(
+  api: MigrationApi,
+  projects: readonly Project[],
+  stats: TrafficStats,
+  random = Math.random,
+): Promise<void> {
   let roll = random() * TOTAL_WEIGHT;
   let step = WEIGHTED_STEPS[0]![1];
   for (const [weight, candidate] of WEIGHTED_STEPS) {

@@ -118,7 +118,9 @@ const CLOSE_GRACE_MS = 3_000;
 /** Applies the schema, then listens. Rejects (and releases everything) when the database or the port fails. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const onError = options.onError ?? logToStderr;
-  const db = openDatabase(options.databaseUrl ?? DEFAULT_DATABASE_URL, { ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }) });
+  const db = openDatabase(options.databaseUrl ?? DEFAULT_DATABASE_URL, {
+    ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }),
+  });
   let scheduler: RunScheduler | undefined;
   let sweeper: RunSweeper | undefined;
   try {

@@ -88,7 +88,7 @@ export function trackOrganisationConnected(org: { orgId: string; orgType?: strin
   return track({
     ...withProperties(input, { resource_type: 'organisation', resource_id: org.orgId }),
     orgId: input.orgId ?? org.orgId,
-    ...(org.orgType ?? input.orgType ? { orgType: org.orgType ?? input.orgType } : {}),
+    ...((org.orgType ?? input.orgType) ? { orgType: org.orgType ?? input.orgType } : {}),
     name: EVENT.organisationConnected,
   });
 }

@@ -13,14 +13,22 @@ import { ValidationError, type ValidationIssue } from './validation.js';
  * The variant of `variants` for this user: the same for the same experiment and user everywhere (a hash,
  * no state), spread by `weights` (default equal). Changing the variant list or the weights reassigns users.
  */
-export function assignVariant<V extends string>(experimentKey: string, userId: string, variants: readonly V[], weights?: readonly number[]): V {
+export function assignVariant<V extends string>(
+  experimentKey: string,
+  userId: string,
+  variants: readonly V[],
+  weights?: readonly number[],
+): V {
   const issues: ValidationIssue[] = [];
-  if (typeof experimentKey !== 'string' || experimentKey === '') issues.push({ path: 'experimentKey', message: 'must be a non-empty string' });
+  if (typeof experimentKey !== 'string' || experimentKey === '')
+    issues.push({ path: 'experimentKey', message: 'must be a non-empty string' });
   if (typeof userId !== 'string' || userId === '') issues.push({ path: 'userId', message: 'must be a non-empty string' });
   if (!Array.isArray(variants) || variants.length === 0) issues.push({ path: 'variants', message: 'must be a non-empty array' });
-  else if (variants.some((v) => typeof v !== 'string' || v === '')) issues.push({ path: 'variants', message: 'must hold non-empty strings' });
+  else if (variants.some((v) => typeof v !== 'string' || v === ''))
+    issues.push({ path: 'variants', message: 'must hold non-empty strings' });
   if (weights !== undefined) {
-    if (!Array.isArray(weights) || weights.length !== variants.length) issues.push({ path: 'weights', message: 'must have one weight per variant' });
+    if (!Array.isArray(weights) || weights.length !== variants.length)
+      issues.push({ path: 'weights', message: 'must have one weight per variant' });
     else if (weights.some((w) => !Number.isFinite(w) || w < 0)) issues.push({ path: 'weights', message: 'must be finite numbers >= 0' });
     else if (weights.reduce((a, b) => a + b, 0) <= 0) issues.push({ path: 'weights', message: 'must not all be 0' });
   }

@@ -15,13 +15,22 @@ import { emit, identityAttributes, text } from './record.js';
 import { ValidationError } from './validation.js';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
-const ID_SEGMENT = /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{15,})$/i;
+const ID_SEGMENT =
+  /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{15,})$/i;
 
 export const performanceInstruments = instruments((meter) => {
   const advice = { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS };
   return {
-    apiCall: meter.createHistogram(METRIC.apiCallDuration, { description: 'Duration of API calls recorded with trackApiCall', unit: 's', advice }),
-    pageLoad: meter.createHistogram(METRIC.pageLoadDuration, { description: 'Page load durations recorded with trackPageLoad', unit: 's', advice }),
+    apiCall: meter.createHistogram(METRIC.apiCallDuration, {
+      description: 'Duration of API calls recorded with trackApiCall',
+      unit: 's',
+      advice,
+    }),
+    pageLoad: meter.createHistogram(METRIC.pageLoadDuration, {
+      description: 'Page load durations recorded with trackPageLoad',
+      unit: 's',
+      advice,
+    }),
     timer: meter.createHistogram(METRIC.timerDuration, { description: 'Durations measured with startTimer/endTimer', unit: 's', advice }),
   };
 });
@@ -48,7 +57,8 @@ export function durationSeconds(name: string, durationMs: unknown): number {
 /** Records one API call's duration under its route, method and status. */
 export function trackApiCall(endpoint: string, method: string, durationMs: number, statusCode: number): void {
   const seconds = durationSeconds('durationMs', durationMs);
-  if (typeof endpoint !== 'string' || endpoint === '') throw new ValidationError([{ path: 'endpoint', message: 'must be a non-empty string' }]);
+  if (typeof endpoint !== 'string' || endpoint === '')
+    throw new ValidationError([{ path: 'endpoint', message: 'must be a non-empty string' }]);
   if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
     throw new ValidationError([{ path: 'statusCode', message: 'must be an HTTP status code (100 to 599)' }]);
   }

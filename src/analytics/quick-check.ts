@@ -6,7 +6,16 @@
  * what it passes is used as-is: the fields toLogRecord reads are the ones the schema would have returned.
  */
 import { EVENT } from '../semconv.js';
-import { EVENT_NAME_PATTERN, MAX_PROPERTIES, PROPERTY_KEY_PATTERN, RESERVED_NAMES, SCREEN_RESOLUTION, SEMVER, notJson, type ValidEvent } from './schema.js';
+import {
+  EVENT_NAME_PATTERN,
+  MAX_PROPERTIES,
+  PROPERTY_KEY_PATTERN,
+  RESERVED_NAMES,
+  SCREEN_RESOLUTION,
+  SEMVER,
+  notJson,
+  type ValidEvent,
+} from './schema.js';
 
 const TOP_LEVEL: Record<string, (value: unknown) => boolean> = {
   name: (v) => typeof v === 'string' && EVENT_NAME_PATTERN.test(v) && !RESERVED_NAMES.has(v),
@@ -56,7 +65,11 @@ export function quickValid(event: unknown): event is ValidEvent {
  * accepts its value, and every defined field an enumerable one of its own: toLogRecord copies context and
  * metadata by their enumerable keys, where the schema's output would have had every field.
  */
-function fields(v: Record<string, unknown>, checks: Record<string, (value: unknown) => boolean>, extra?: (value: unknown) => boolean): boolean {
+function fields(
+  v: Record<string, unknown>,
+  checks: Record<string, (value: unknown) => boolean>,
+  extra?: (value: unknown) => boolean,
+): boolean {
   let defined = 0;
   for (const key in checks) {
     const value = v[key];

@@ -71,7 +71,12 @@ export const analyticsEventSchema = z
   .superRefine((event, ctx) => {
     for (const [key, value] of Object.entries(event.properties ?? {})) {
       const problem = notJson(value, 0);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['properties', key, ...problem.path], message: `must be serialisable to JSON (${problem.what})` });
+      if (problem)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['properties', key, ...problem.path],
+          message: `must be serialisable to JSON (${problem.what})`,
+        });
     }
     requireProperties(event, ctx);
   });
@@ -87,7 +92,8 @@ function requireProperties(event: ValidEvent, ctx: z.RefinementCtx): void {
   const p = event.properties ?? {};
   const need = (key: string, what: string) => {
     const v = p[key];
-    if (typeof v !== 'string' || v.length === 0) ctx.addIssue({ code: 'custom', path: ['properties', key], message: `${event.name} events need ${what}` });
+    if (typeof v !== 'string' || v.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['properties', key], message: `${event.name} events need ${what}` });
   };
   if (event.name === EVENT.featureUsed) need('feature', 'the feature name (a non-empty string)');
   if (event.name === EVENT.experimentExposure) {

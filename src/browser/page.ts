@@ -58,9 +58,17 @@ export function watchHistory(onChange: () => void): () => void {
 }
 
 /** Uncaught errors and unhandled promise rejections. */
-export function watchErrors(onError: (error: unknown, info: { message: string; source?: string; line?: number; column?: number; mechanism: string }) => void): () => void {
+export function watchErrors(
+  onError: (error: unknown, info: { message: string; source?: string; line?: number; column?: number; mechanism: string }) => void,
+): () => void {
   const onWindowError = (e: ErrorEvent) => {
-    onError(e.error ?? e.message, { message: e.message, source: stripUrl(e.filename), line: e.lineno, column: e.colno, mechanism: 'onerror' });
+    onError(e.error ?? e.message, {
+      message: e.message,
+      source: stripUrl(e.filename),
+      line: e.lineno,
+      column: e.colno,
+      mechanism: 'onerror',
+    });
   };
   const onRejection = (e: PromiseRejectionEvent) => {
     const reason: unknown = e.reason;

@@ -1,8 +1,7 @@
 /** Event properties made JSON-safe key by key, so one odd value never costs the others. */
 import type { Properties, PropertyValue } from './event.js';
 
-const replacer = (_key: string, value: unknown): unknown =>
-  value instanceof Error ? { name: value.name, message: value.message } : value;
+const replacer = (_key: string, value: unknown): unknown => (value instanceof Error ? { name: value.name, message: value.message } : value);
 
 export function toProperties(input: unknown, warn: (message: string) => void): Properties | undefined {
   if (input === undefined || input === null) return undefined;

@@ -119,11 +119,23 @@ class BrowserTracker implements Tracker {
     addEventListener('online', onOnline);
     this.teardown.push(() => removeEventListener('online', onOnline));
     if (options.captureErrors !== false) {
-      this.teardown.push(watchErrors((error, info) => this.trackError(error, { handled: false, mechanism: info.mechanism, source: info.source, line: info.line, column: info.column })));
+      this.teardown.push(
+        watchErrors((error, info) =>
+          this.trackError(error, { handled: false, mechanism: info.mechanism, source: info.source, line: info.line, column: info.column }),
+        ),
+      );
     }
     if (options.webVitals !== false) {
       watchWebVitals((v) =>
-        this.emit(EVENT.performance, { metric: v.name, metricType: 'web_vital', value: v.value, unit: v.unit, rating: v.rating, vitalId: v.id, navigationType: v.navigationType }),
+        this.emit(EVENT.performance, {
+          metric: v.name,
+          metricType: 'web_vital',
+          value: v.value,
+          unit: v.unit,
+          rating: v.rating,
+          vitalId: v.id,
+          navigationType: v.navigationType,
+        }),
       );
     }
     if (options.autoPageViews !== false) {
@@ -169,7 +181,13 @@ class BrowserTracker implements Tracker {
     if (++this.errorsThisPage > MAX_ERRORS_PER_PAGE) return;
     const e = error instanceof Error ? error : undefined;
     const message = e?.message || (typeof error === 'string' ? error : safeString(error)) || 'Unknown error';
-    this.emit(EVENT.error, { handled: true, ...plain(context), message, type: e?.name ?? 'Error', ...(e?.stack ? { stack: e.stack.slice(0, 8000) } : {}) });
+    this.emit(EVENT.error, {
+      handled: true,
+      ...plain(context),
+      message,
+      type: e?.name ?? 'Error',
+      ...(e?.stack ? { stack: e.stack.slice(0, 8000) } : {}),
+    });
   }
 
   trackExperimentExposure(experiment: string, variant: string, properties?: Record<string, unknown>): void {

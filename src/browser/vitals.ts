@@ -17,7 +17,14 @@ export interface WebVital {
 
 export function watchWebVitals(report: (vital: WebVital) => void): void {
   const forward = (m: MetricType) =>
-    report({ name: m.name, value: m.value, rating: m.rating, id: m.id, navigationType: m.navigationType, unit: m.name === 'CLS' ? '1' : 'ms' });
+    report({
+      name: m.name,
+      value: m.value,
+      rating: m.rating,
+      id: m.id,
+      navigationType: m.navigationType,
+      unit: m.name === 'CLS' ? '1' : 'ms',
+    });
   onCLS(forward);
   onFCP(forward);
   onINP(forward);

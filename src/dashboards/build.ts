@@ -61,7 +61,9 @@ export function buildDashboards(options: BuildDashboardsOptions = {}): BuildDash
 }
 
 function main(): number {
-  const { values } = parseArgs({ options: { root: { type: 'string', default: process.cwd() }, check: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { root: { type: 'string', default: process.cwd() }, check: { type: 'boolean', default: false } },
+  });
   return buildDashboards({ root: values.root ?? process.cwd(), check: values.check ?? false }).exitCode;
 }
 

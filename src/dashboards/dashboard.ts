@@ -52,7 +52,9 @@ export function buildDashboard(spec: DashboardSpec): Dashboard {
     for (const panel of row.panels) {
       const sourceId = panel.sameDataAs === undefined ? undefined : idOf.get(panel.sameDataAs);
       if (panel.sameDataAs !== undefined && sourceId === undefined) {
-        throw new Error(`tc9-observability: panel "${panel.title}" shows the result of "${panel.sameDataAs}", which is not an earlier panel with SQL`);
+        throw new Error(
+          `tc9-observability: panel "${panel.title}" shows the result of "${panel.sameDataAs}", which is not an earlier panel with SQL`,
+        );
       }
       if (panel.sql !== undefined) idOf.set(panel.title, id);
       dashboard.withPanel(buildPanel(panel, id++, sourceId));

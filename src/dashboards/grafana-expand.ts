@@ -98,16 +98,19 @@ export function replaceVariables(sql: string, variables: Record<string, Template
     __interval: grafanaInterval(range.intervalMs),
     __interval_ms: String(range.intervalMs),
   };
-  return sql.replace(/\$\{(\w+)(?::([^}]+))?\}|\$(\w+)/g, (match, braced: string | undefined, format: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare) as string;
-    if (name in builtins && format === undefined) return builtins[name] as string;
-    const variable = variables[name];
-    if (!variable) {
-      if (name.startsWith('__')) return match;
-      throw new Error(`unknown template variable $${name} in panel SQL`);
-    }
-    return formatValue(name, variable, format);
-  });
+  return sql.replace(
+    /\$\{(\w+)(?::([^}]+))?\}|\$(\w+)/g,
+    (match, braced: string | undefined, format: string | undefined, bare: string | undefined) => {
+      const name = (braced ?? bare) as string;
+      if (name in builtins && format === undefined) return builtins[name] as string;
+      const variable = variables[name];
+      if (!variable) {
+        if (name.startsWith('__')) return match;
+        throw new Error(`unknown template variable $${name} in panel SQL`);
+      }
+      return formatValue(name, variable, format);
+    },
+  );
 }
 
 /** Grafana's interval text (1s, 30s, 1m, 5m, 1h, 1d): used for $__interval. */

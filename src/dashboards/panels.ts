@@ -101,7 +101,9 @@ function tablePanel(spec: PanelSpec): table.PanelBuilder {
 function barchartPanel(spec: PanelSpec): barchart.PanelBuilder {
   const panel = new barchart.PanelBuilder();
   if (spec.xField) panel.xField(spec.xField);
-  return panel.legend(new VizLegendOptionsBuilder().showLegend(false).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom).calcs([]));
+  return panel.legend(
+    new VizLegendOptionsBuilder().showLegend(false).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom).calcs([]),
+  );
 }
 
 /** sourceId: the id of the panel named by spec.sameDataAs. */

@@ -20,7 +20,15 @@ import { ATTR, EVENT, METRIC } from '../semconv.js';
 import { resolveIdentity } from '../analytics/identity.js';
 import { instruments } from '../analytics/otel.js';
 import { emit, identityAttributes, text } from '../analytics/record.js';
-import { classifyCategory, classifySeverity, httpStatusOf, sentryLevel, type ClassifyHints, type ErrorCategory, type ErrorSeverity } from './classify.js';
+import {
+  classifyCategory,
+  classifySeverity,
+  httpStatusOf,
+  sentryLevel,
+  type ClassifyHints,
+  type ErrorCategory,
+  type ErrorSeverity,
+} from './classify.js';
 import { fingerprint } from './fingerprint.js';
 import { liveSpan } from './live-span.js';
 
@@ -60,7 +68,10 @@ const SEVERITY_NUMBERS: Record<ErrorSeverity, SeverityNumber> = {
 };
 
 const errorInstruments = instruments((meter) => ({
-  errors: meter.createCounter(METRIC.errors, { description: 'Errors reported with captureError, by category and severity', unit: '{error}' }),
+  errors: meter.createCounter(METRIC.errors, {
+    description: 'Errors reported with captureError, by category and severity',
+    unit: '{error}',
+  }),
 }));
 
 // toError moved to the core (every layer needs it); re-exported here, where the API has always offered it.

@@ -60,9 +60,15 @@ const NAME_RULES: [RegExp, ErrorCategory][] = [
 
 const MESSAGE_RULES: [RegExp, ErrorCategory][] = [
   [/rate.?limit|too many requests|quota exceeded|throttl/i, 'rate_limit'],
-  [/unauthori[sz]ed|unauthenticated|not authenticated|invalid (?:token|credentials|api key|session)|(?:jwt|token|session) (?:has )?expired|login required/i, 'authentication'],
+  [
+    /unauthori[sz]ed|unauthenticated|not authenticated|invalid (?:token|credentials|api key|session)|(?:jwt|token|session) (?:has )?expired|login required/i,
+    'authentication',
+  ],
   [/forbidden|permission denied|access denied|not authori[sz]ed to|insufficient (?:privileges|permissions|access)/i, 'authorization'],
-  [/ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket hang up|network (?:error|is unreachable)|fetch failed|timed out|timeout/i, 'network'],
+  [
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket hang up|network (?:error|is unreachable)|fetch failed|timed out|timeout/i,
+    'network',
+  ],
   [/validation (?:failed|error)|invalid input|is required|must be (?:a|an|one of)/i, 'validation'],
 ];
 

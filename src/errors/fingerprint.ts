@@ -54,7 +54,10 @@ export function inAppFrames(stack: string | undefined, limit = IN_APP_FRAMES): F
 
 /** Function names without the parts that vary per call: "Object.<anonymous>", "async ", "[as x]". */
 function normalizeFunction(fn: string): string {
-  return fn.replace(/^async /, '').replace(/ \[as [^\]]+\]$/, '').replace(/^new /, '');
+  return fn
+    .replace(/^async /, '')
+    .replace(/ \[as [^\]]+\]$/, '')
+    .replace(/^new /, '');
 }
 
 /** The last two path segments, without file:// and query: stable across checkouts and build directories. */

@@ -37,7 +37,12 @@ export const fastifyIngest: FastifyPluginAsync<FastifyIngestOptions> = async (ap
 };
 
 function isStream(value: unknown): value is Readable {
-  return typeof value === 'object' && value !== null && typeof (value as Readable).on === 'function' && typeof (value as Readable).read === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Readable).on === 'function' &&
+    typeof (value as Readable).read === 'function'
+  );
 }
 
 function send(reply: FastifyReply, response: IngestResponse): FastifyReply {

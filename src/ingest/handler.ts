@@ -119,7 +119,11 @@ export function createIngestHandler(options: IngestOptions = {}): IngestHandler 
     }
     if (!writeKey) {
       // A scheme of our own: "Basic" would make browsers show a login dialog.
-      return reply(401, { error: 'missing or unknown write key: send it in the x-write-key header' }, { 'www-authenticate': 'WriteKey realm="tc9-ingest"' });
+      return reply(
+        401,
+        { error: 'missing or unknown write key: send it in the x-write-key header' },
+        { 'www-authenticate': 'WriteKey realm="tc9-ingest"' },
+      );
     }
 
     const envelope = parseEnvelope(body);
@@ -141,7 +145,14 @@ export function createIngestHandler(options: IngestOptions = {}): IngestHandler 
       }
       const timestamp = new Date(Math.min(Date.parse(event.timestamp) + skewMs, receivedAt.getTime()));
       try {
-        emit({ event: redact ? redact(event) : event, timestamp, receivedAt, client, ...(userAgent ? { userAgent } : {}), ...(address ? { clientAddress: address } : {}) });
+        emit({
+          event: redact ? redact(event) : event,
+          timestamp,
+          receivedAt,
+          client,
+          ...(userAgent ? { userAgent } : {}),
+          ...(address ? { clientAddress: address } : {}),
+        });
         seen.add(event.id);
         accepted++;
       } catch (error) {
@@ -150,7 +161,8 @@ export function createIngestHandler(options: IngestOptions = {}): IngestHandler 
       }
     }
     // Our failure, not the client's: a 5xx makes the tracker resend, and what did get through is then a duplicate.
-    if (failed > 0) return reply(500, { error: `${failed} events could not be recorded; send the batch again`, accepted, duplicates, rejected });
+    if (failed > 0)
+      return reply(500, { error: `${failed} events could not be recorded; send the batch again`, accepted, duplicates, rejected });
     if (rejected.length === 0) return reply(200, { accepted, duplicates, rejected });
     const errors = rejected.flatMap((r) => r.errors);
     const summary = `${rejected.length} of ${envelope.envelope.batch.length} events rejected: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? '; ...' : ''}`;

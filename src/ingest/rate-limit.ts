@@ -26,7 +26,10 @@ export class RateLimiter {
   private readonly perSecond: number;
   private readonly maxClients: number;
 
-  constructor(limit: RateLimit = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    limit: RateLimit = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.burst = limit.burst ?? 60;
     this.perSecond = limit.perSecond ?? 10;
     this.maxClients = limit.maxClients ?? 10_000;

@@ -20,7 +20,10 @@ const context = z.object({
   path: nonEmpty(2048).startsWith('/', 'must start with /').optional(),
   referrer: httpUrl.optional(),
   title: nonEmpty(512).optional(),
-  screenResolution: z.string().regex(/^\d{1,5}x\d{1,5}$/, 'must be WIDTHxHEIGHT').optional(),
+  screenResolution: z
+    .string()
+    .regex(/^\d{1,5}x\d{1,5}$/, 'must be WIDTHxHEIGHT')
+    .optional(),
   timezone: nonEmpty(64).optional(),
   locale: nonEmpty(35).optional(),
 });

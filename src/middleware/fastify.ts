@@ -7,7 +7,14 @@
  */
 import { context, type Context } from '@opentelemetry/api';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
-import { contextWithIdentity, identifyFromHeaders, runWithIdentity, safeIdentify, type Identity, type IdentityOptions } from './identity.js';
+import {
+  contextWithIdentity,
+  identifyFromHeaders,
+  runWithIdentity,
+  safeIdentify,
+  type Identity,
+  type IdentityOptions,
+} from './identity.js';
 
 const STATE = Symbol('tc9.identity');
 type WithState = FastifyRequest & { [STATE]?: { ctx: Context; identity: Identity | undefined } };

@@ -55,7 +55,11 @@ function clean(identity: Identity | undefined): Identity {
 }
 
 /** Sets the identity on the active span and returns the context carrying it in baggage. */
-export function contextWithIdentity(identity: Identity | undefined, options: { baggage?: boolean } = {}, ctx: Context = context.active()): Context {
+export function contextWithIdentity(
+  identity: Identity | undefined,
+  options: { baggage?: boolean } = {},
+  ctx: Context = context.active(),
+): Context {
   const who = clean(identity);
   const entries = Object.entries(who) as [keyof Identity, string][];
   if (entries.length === 0) return ctx;

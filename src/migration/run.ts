@@ -72,7 +72,8 @@ export class MigrationRun implements PhaseHost {
 
   /** Starts a phase to end by hand (`phase.end()`); run.phase() does both around a function. */
   startPhase(name: string): MigrationPhase {
-    if (this.outcomeValue !== undefined) diag.warn(`tc9-observability: migration run ${this.runId}: phase "${name}" started after the run ended`);
+    if (this.outcomeValue !== undefined)
+      diag.warn(`tc9-observability: migration run ${this.runId}: phase "${name}" started after the run ended`);
     const phase = new MigrationPhase(name, this);
     this.active.add(phase);
     this.lastStarted = phase;

@@ -59,7 +59,9 @@ const DEFAULT_MARGIN_MS = 60_000;
 export function monitor<A extends unknown[], R>(options: MonitorOptions, fn: (...args: A) => Promise<R> | R): MonitoredJob<A, R> {
   const { slug } = options ?? ({} as MonitorOptions);
   if (typeof slug !== 'string' || !SLUG.test(slug)) {
-    throw new TypeError(`tc9-observability: monitor: slug must be 1 to 50 of a-z 0-9 - _ starting with a letter or digit, got ${JSON.stringify(slug)}`);
+    throw new TypeError(
+      `tc9-observability: monitor: slug must be 1 to 50 of a-z 0-9 - _ starting with a letter or digit, got ${JSON.stringify(slug)}`,
+    );
   }
   if (typeof fn !== 'function') throw new TypeError(`tc9-observability: monitor "${slug}": the job must be a function`);
   const schedule = parseSchedule(options.schedule, slug, options.timezone);
@@ -115,7 +117,15 @@ export function monitor<A extends unknown[], R>(options: MonitorOptions, fn: (..
   });
 }
 
-function finishRun(span: Span, ctx: Context, common: Attributes, status: 'ok' | 'error', seconds: number, slug: string, checkInId: string | undefined): void {
+function finishRun(
+  span: Span,
+  ctx: Context,
+  common: Attributes,
+  status: 'ok' | 'error',
+  seconds: number,
+  slug: string,
+  checkInId: string | undefined,
+): void {
   span.setAttribute(ATTR.monitorStatus, status);
   if (status === 'ok') span.setStatus({ code: SpanStatusCode.OK });
   span.end();
@@ -125,7 +135,9 @@ function finishRun(span: Span, ctx: Context, common: Attributes, status: 'ok' | 
     m.duration.record(seconds, common);
   });
   if (checkInId !== undefined) {
-    guard(`${RECORD} check-in`, () => context.with(ctx, () => Sentry.captureCheckIn({ checkInId, monitorSlug: slug, status, duration: seconds })));
+    guard(`${RECORD} check-in`, () =>
+      context.with(ctx, () => Sentry.captureCheckIn({ checkInId, monitorSlug: slug, status, duration: seconds })),
+    );
   }
 }
 
@@ -140,7 +152,9 @@ function recordOverrun(span: Span, common: Attributes, maxRuntimeMs: number): vo
 /** A missed slot: a span covering the slot and its margin, status missed, and the runs counter. */
 function recordMissed(common: Attributes, expectedAt: number, marginMs: number): void {
   guard(`${RECORD} missed`, () => {
-    diag.warn(`tc9-observability: monitor "${String(common[ATTR.monitorSlug])}" missed its run due at ${new Date(expectedAt).toISOString()}`);
+    diag.warn(
+      `tc9-observability: monitor "${String(common[ATTR.monitorSlug])}" missed its run due at ${new Date(expectedAt).toISOString()}`,
+    );
     const span = getTracer().startSpan(
       SPAN.monitorRun,
       { root: true, startTime: expectedAt, attributes: { ...common, [ATTR.monitorStatus]: 'missed' } },
@@ -152,7 +166,12 @@ function recordMissed(common: Attributes, expectedAt: number, marginMs: number):
   });
 }
 
-function monitorConfig(schedule: Schedule, options: MonitorOptions, marginMs: number, maxRuntimeMs: number | undefined): MonitorConfig | undefined {
+function monitorConfig(
+  schedule: Schedule,
+  options: MonitorOptions,
+  marginMs: number,
+  maxRuntimeMs: number | undefined,
+): MonitorConfig | undefined {
   if (!schedule.sentry) {
     diag.debug(`tc9-observability: monitor "${options.slug}": Sentry cannot express the schedule; check-ins go without a monitor config`);
     return undefined;

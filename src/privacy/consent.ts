@@ -24,7 +24,8 @@ export class ConsentRegistry {
 
   /** Records the user's choice (e.g. at login, from their stored preference, or when they change it). */
   set(userId: string, granted: boolean): void {
-    if (typeof userId !== 'string' || userId === '') throw new TypeError('tc9-observability: setConsent: userId must be a non-empty string');
+    if (typeof userId !== 'string' || userId === '')
+      throw new TypeError('tc9-observability: setConsent: userId must be a non-empty string');
     this.users.delete(userId);
     this.users.set(userId, granted === true);
     if (this.users.size > this.maxUsers) this.users.delete(this.users.keys().next().value as string);

@@ -20,7 +20,10 @@ export const IP_KEYS = new Set([
 
 /** The truncated form of an IP address, or undefined when `value` is not one. */
 export function truncateIp(value: string): string | undefined {
-  const ip = value.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const ip = value
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '');
   const kind = isIP(ip);
   if (kind === 4) return ip.replace(/\.\d+$/, '.0');
   if (kind !== 6) return undefined;

@@ -63,7 +63,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const isAllowed = (key: string) => listed(allow, key);
   const strict = options.strict === true;
   const scrub = strict ? scrubTextStrict : scrubText;
-  const isSecretKeyUncached = (key: string) => !isAllowed(key) && (listed(deny, key) || SECRET_KEY.test(key) || (strict && STRICT_KEY.test(key)));
+  const isSecretKeyUncached = (key: string) =>
+    !isAllowed(key) && (listed(deny, key) || SECRET_KEY.test(key) || (strict && STRICT_KEY.test(key)));
   // Spans repeat the same few dozen attribute keys: remember the verdict, bounded against generated keys.
   const verdicts = new Map<string, boolean>();
   const isSecretKey = (key: string) => {

@@ -20,9 +20,17 @@ const SECRET_PARAM =
 
 const RULES: Rule[] = [
   // scheme://user:password@host: before the e-mail rule sees "password@host".
-  { when: (s) => s.includes('://') && s.includes('@'), pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):[^\s@/]+@/gi, replace: `$1:${REDACTED}@` },
+  {
+    when: (s) => s.includes('://') && s.includes('@'),
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):[^\s@/]+@/gi,
+    replace: `$1:${REDACTED}@`,
+  },
   { when: (s) => s.includes('@'), pattern: /\b[A-Z0-9._%+-]+@[A-Z0-9.-]+\.[A-Z]{2,}\b/gi, replace: '[email]' },
-  { when: (s) => /bearer|basic|token /i.test(s), pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{6,}=*/gi, replace: `$1 ${REDACTED}` },
+  {
+    when: (s) => /bearer|basic|token /i.test(s),
+    pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{6,}=*/gi,
+    replace: `$1 ${REDACTED}`,
+  },
   { when: (s) => s.includes('eyJ'), pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: '[jwt]' },
   // Query strings, fragments and form bodies: ?token=..., &password=..., #access_token=...
   {
@@ -35,7 +43,8 @@ const RULES: Rule[] = [
   {
     // Every name below contains one of these: SQL and log lines without them skip the costly pattern.
     when: (s) => (s.includes('=') || s.includes(':')) && /pass|pwd|secret|key|token/i.test(s),
-    pattern: /\b((?:[a-z]+[_-])?(?:password|passwd|pwd|passphrase|secret|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key|auth[_-]?token|token))(["']?\s*[:=]\s*["']?)(?!\[redacted\])[^\s"',;&)}]+/gi,
+    pattern:
+      /\b((?:[a-z]+[_-])?(?:password|passwd|pwd|passphrase|secret|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key|auth[_-]?token|token))(["']?\s*[:=]\s*["']?)(?!\[redacted\])[^\s"',;&)}]+/gi,
     replace: `$1$2${REDACTED}`,
   },
   { when: (s) => /\d{4}/.test(s), pattern: /(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])/g, replace: (m) => (isCardNumber(m) ? '[card]' : m) },
@@ -54,7 +63,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Any key=value / key: value whose key starts like a secret's name: Sentry events only (see the top). */
 const STRICT_RULE: Rule = {
   when: (s) => (s.includes('=') || s.includes(':')) && /pass|secret|token|key|auth|session/i.test(s),
-  pattern: /\b((?:pass(?:word)?|secret|token|api[-_]?key|access[-_]?key|auth|session)[A-Za-z_-]*)(["']?\s*[=:]\s*["']?)(?!\[redacted\])[^\s&"',;]+/gi,
+  pattern:
+    /\b((?:pass(?:word)?|secret|token|api[-_]?key|access[-_]?key|auth|session)[A-Za-z_-]*)(["']?\s*[=:]\s*["']?)(?!\[redacted\])[^\s&"',;]+/gi,
   replace: `$1$2${REDACTED}`,
 };
 const STRICT_RULES = [...RULES.slice(0, -1), STRICT_RULE, RULES[RULES.length - 1]!];

@@ -9,7 +9,18 @@ export const errorGroups: NamedQuery = {
   name: 'error_groups',
   description: 'Error groups: occurrences, users affected, first and last seen (within the range), releases seen in',
   params: [SERVICE, RELEASE, { name: 'limit', type: 'UInt32', description: 'most frequent groups to return', default: 100 }],
-  columns: ['fingerprint', 'error_type', 'message', 'category', 'occurrences', 'users_affected', 'first_seen', 'last_seen', 'releases', 'last_trace_id'],
+  columns: [
+    'fingerprint',
+    'error_type',
+    'message',
+    'category',
+    'occurrences',
+    'users_affected',
+    'first_seen',
+    'last_seen',
+    'releases',
+    'last_trace_id',
+  ],
   sql: `
 SELECT
     fingerprint,

@@ -9,7 +9,8 @@ const conditions = Array.from({ length: MAX_STEPS }, (_, i) => `action = steps[$
 
 export const funnel: NamedQuery = {
   name: 'funnel',
-  description: 'Users reaching each funnel step in order within the window, conversion from the first step and drop-off from the previous one',
+  description:
+    'Users reaching each funnel step in order within the window, conversion from the first step and drop-off from the previous one',
   params: [
     { name: 'steps', type: 'Array(String)', description: `event names in order (1 to ${MAX_STEPS})` },
     { name: 'window_s', type: 'UInt32', description: 'seconds from the first step within which later steps count', default: 86_400 },

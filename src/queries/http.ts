@@ -18,7 +18,8 @@ const CLIENT_ERROR = `${STATUS} BETWEEN 400 AND 499`;
 
 export const httpRouteLatency: NamedQuery = {
   name: 'http_route_latency',
-  description: 'Requests, server errors (5xx) and their rate, client errors (4xx), and p50/p95/p99 latency (ms) per route and method, from server spans',
+  description:
+    'Requests, server errors (5xx) and their rate, client errors (4xx), and p50/p95/p99 latency (ms) per route and method, from server spans',
   params: [SERVICE],
   columns: ['route', 'method', 'requests', 'errors', 'error_rate', 'client_errors', 'p50_ms', 'p95_ms', 'p99_ms'],
   sql: `

@@ -11,7 +11,17 @@ export const migrationThroughput: NamedQuery = {
   name: 'migration_throughput',
   description: 'Per template: runs, outcomes, success rate, records and throughput (records per second of run time)',
   params: [TEMPLATE],
-  columns: ['template', 'runs', 'succeeded', 'failed', 'success_rate', 'records_processed', 'records_failed', 'records_per_second', 'p95_duration_s'],
+  columns: [
+    'template',
+    'runs',
+    'succeeded',
+    'failed',
+    'success_rate',
+    'records_processed',
+    'records_failed',
+    'records_per_second',
+    'p95_duration_s',
+  ],
   sql: `
 SELECT
     template,

@@ -35,12 +35,16 @@ const PARAM = /\{([A-Za-z_][A-Za-z0-9_]*):([^}]+)\}/g;
 export function bindParams(query: NamedQuery, given: Record<string, unknown> = {}): Record<string, unknown> {
   const declared = new Map(query.params.map((p) => [p.name, p]));
   for (const name of Object.keys(given)) {
-    if (!declared.has(name)) throw new Error(`tc9-observability: query ${query.name} has no parameter "${name}" (has: ${[...declared.keys()].join(', ') || 'none'})`);
+    if (!declared.has(name))
+      throw new Error(
+        `tc9-observability: query ${query.name} has no parameter "${name}" (has: ${[...declared.keys()].join(', ') || 'none'})`,
+      );
   }
   const out: Record<string, unknown> = {};
   for (const p of query.params) {
     const value = given[p.name] ?? p.default;
-    if (value === undefined) throw new Error(`tc9-observability: query ${query.name} needs parameter "${p.name}" (${p.type}): ${p.description}`);
+    if (value === undefined)
+      throw new Error(`tc9-observability: query ${query.name} needs parameter "${p.name}" (${p.type}): ${p.description}`);
     out[p.name] = value;
   }
   return out;

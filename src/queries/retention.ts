@@ -7,7 +7,7 @@ import type { NamedQuery } from './query.js';
 
 export const retentionCohorts: NamedQuery = {
   name: 'retention_cohorts',
-  description: 'Cohorts by first activity in the range; per cohort and period since each user\'s first day: users retained and rate',
+  description: "Cohorts by first activity in the range; per cohort and period since each user's first day: users retained and rate",
   params: [
     { name: 'period_days', type: 'UInt32', description: 'length of a cohort and of a retention period in days', default: 7 },
     { name: 'periods', type: 'UInt32', description: 'periods to report (period 0 is the first)', default: 8 },

@@ -82,7 +82,10 @@ const NO_METRICS: MeterProvider = { getMeter: () => createNoopMeter() };
 export const INSTRUMENTATION_NAMES: readonly string[] = [...Object.keys(AUTO), ...EXTRA].sort();
 
 /** Whether each instrumentation runs, after the enabled (replaces the defaults) and disabled lists. */
-export function selectInstrumentations({ enabled, disabled }: Pick<Config['instrumentations'], 'enabled' | 'disabled'>): (name: string) => boolean {
+export function selectInstrumentations({
+  enabled,
+  disabled,
+}: Pick<Config['instrumentations'], 'enabled' | 'disabled'>): (name: string) => boolean {
   check('OTEL_NODE_ENABLED_INSTRUMENTATIONS', enabled ?? []);
   check('OTEL_NODE_DISABLED_INSTRUMENTATIONS', disabled);
   const byDefault = (name: string) => (AUTO as Record<string, string>)[name] !== 'off';
@@ -92,7 +95,11 @@ export function selectInstrumentations({ enabled, disabled }: Pick<Config['instr
 function check(variable: string, names: string[]): void {
   const unknown = names.filter((n) => !INSTRUMENTATION_NAMES.includes(n));
   if (unknown.length) {
-    throw new ConfigError(variable, names.join(','), `comma-separated instrumentation names (unknown: ${unknown.join(', ')}); known: ${INSTRUMENTATION_NAMES.join(', ')}`);
+    throw new ConfigError(
+      variable,
+      names.join(','),
+      `comma-separated instrumentation names (unknown: ${unknown.join(', ')}); known: ${INSTRUMENTATION_NAMES.join(', ')}`,
+    );
   }
 }
 

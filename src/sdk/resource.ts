@@ -2,7 +2,14 @@
  * Who is sending: service name/version and deployment environment from the config (which already
  * merged OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES), plus what the process, host and OS detectors find.
  */
-import { defaultResource, hostDetector, osDetector, processDetector, resourceFromAttributes, serviceInstanceIdDetector } from '@opentelemetry/resources';
+import {
+  defaultResource,
+  hostDetector,
+  osDetector,
+  processDetector,
+  resourceFromAttributes,
+  serviceInstanceIdDetector,
+} from '@opentelemetry/resources';
 import type { Resource, ResourceDetector } from '@opentelemetry/resources';
 import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Config } from '../config.js';
@@ -32,4 +39,9 @@ const processDetectorWithoutCommandLine: ResourceDetector = {
 };
 
 /** The env detector is left out on purpose: OTEL_RESOURCE_ATTRIBUTES is read (and validated) by src/config.ts. */
-export const RESOURCE_DETECTORS: ResourceDetector[] = [processDetectorWithoutCommandLine, hostDetector, osDetector, serviceInstanceIdDetector];
+export const RESOURCE_DETECTORS: ResourceDetector[] = [
+  processDetectorWithoutCommandLine,
+  hostDetector,
+  osDetector,
+  serviceInstanceIdDetector,
+];

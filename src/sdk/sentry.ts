@@ -43,7 +43,12 @@ export function initSentry(config: Config, options: SentryOptions = {}): Sentry.
       // Our own exports to the collector are not the app's requests: no breadcrumbs for them.
       // Release-health sessions (a session per request, aggregated per minute) only when asked for
       // (TC9_SENTRY_SESSIONS): per-request work that error tracking does not need.
-      Sentry.httpIntegration({ spans: false, tracePropagation: false, sessions: config.sentry.sessions, ignoreOutgoingRequests: isTelemetryUrl }),
+      Sentry.httpIntegration({
+        spans: false,
+        tracePropagation: false,
+        sessions: config.sentry.sessions,
+        ignoreOutgoingRequests: isTelemetryUrl,
+      }),
       Sentry.nativeNodeFetchIntegration({ spans: false, tracePropagation: false, ignoreOutgoingRequests: isTelemetryUrl }),
       // Without OnUnhandledRejection, Node raises an unhandled rejection as an uncaught exception,
       // which OnUncaughtException captures before the process exits as it would have.

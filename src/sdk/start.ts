@@ -12,12 +12,7 @@ import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@open
 import * as Sentry from '@sentry/node';
 import type { Config } from '../config.js';
 import { setupDiagLogger } from './diag.js';
-import {
-  ExportFailureReporter,
-  reportingLogExporter,
-  reportingMetricExporter,
-  reportingSpanExporter,
-} from './export-failures.js';
+import { ExportFailureReporter, reportingLogExporter, reportingMetricExporter, reportingSpanExporter } from './export-failures.js';
 import { createExporters, type Exporters } from './exporters.js';
 import { createInstrumentations } from './instrumentations.js';
 import { createResource, RESOURCE_DETECTORS } from './resource.js';
@@ -154,7 +149,9 @@ async function startOnce(options: StartOptions): Promise<Telemetry | undefined> 
  */
 function createPipeline(config: Config, exporters: Exporters, options: StartOptions, privacy: PrivacyProcessors) {
   const target = (signal: string) =>
-    config.exporter === 'otlp' ? `${signal} export to ${config.otlp[signal as 'traces' | 'metrics' | 'logs'].url}` : `${signal} export (${config.exporter})`;
+    config.exporter === 'otlp'
+      ? `${signal} export to ${config.otlp[signal as 'traces' | 'metrics' | 'logs'].url}`
+      : `${signal} export (${config.exporter})`;
 
   const spanProcessors: SpanProcessor[] = [new BaggageSpanProcessor(), privacy.spanProcessor, ...(options.spanProcessors ?? [])];
   if (exporters.spans) {

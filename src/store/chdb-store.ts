@@ -147,7 +147,9 @@ export class ChdbStore implements Store {
         sql = insert.replace(quoteString(file), '<spool>');
         await session.queryAsync(insert, { format: 'JSONEachRow' });
       } else {
-        await session.queryAsync(`INSERT INTO ${target} SELECT * FROM file(${quoteString(file)}, 'JSONEachRow') ${SPOOL_INSERT_SETTINGS}`, { format: 'JSONEachRow' });
+        await session.queryAsync(`INSERT INTO ${target} SELECT * FROM file(${quoteString(file)}, 'JSONEachRow') ${SPOOL_INSERT_SETTINGS}`, {
+          format: 'JSONEachRow',
+        });
       }
     } catch (err) {
       this.#columns.delete(table);

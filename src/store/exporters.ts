@@ -37,7 +37,11 @@ const DELTA_INSTRUMENTS = new Set([InstrumentType.COUNTER, InstrumentType.OBSERV
 
 /** A refused batch is answered FAILED, not logged here: start()'s export-failure reporter logs it, once per interval. */
 function done(callback: (result: ExportResult) => void, accepted: boolean, what: string): void {
-  callback(accepted ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: new Error(`store buffer full: ${what} dropped`) });
+  callback(
+    accepted
+      ? { code: ExportResultCode.SUCCESS }
+      : { code: ExportResultCode.FAILED, error: new Error(`store buffer full: ${what} dropped`) },
+  );
 }
 
 function convert<T>(rows: () => T, callback: (result: ExportResult) => void): T | undefined {

@@ -50,7 +50,13 @@ function checkUserId(userId: string): void {
   if (typeof userId !== 'string' || userId.trim() === '') throw new Error('tc9-observability: GDPR actions need a non-empty user id');
 }
 
-async function audit(store: Store, action: 'export' | 'delete', userId: string, actor: string, rowCounts: Record<string, number>): Promise<void> {
+async function audit(
+  store: Store,
+  action: 'export' | 'delete',
+  userId: string,
+  actor: string,
+  rowCounts: Record<string, number>,
+): Promise<void> {
   const totalRows = Object.values(rowCounts).reduce((a, b) => a + b, 0);
   await store.insert('gdpr_audit', [{ action, user_hash: hashUserId(userId), actor, row_counts: rowCounts, total_rows: totalRows }]);
 }

@@ -4,7 +4,16 @@ export { createStore } from './create-store.js';
 export { ChdbStore, type ChdbStoreOptions } from './chdb-store.js';
 export { ClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.js';
 export { BatchWriter, type BatchWriterOptions, type WriterStats } from './writer.js';
-export { migrate, loadMigrations, planMigrations, defaultSchemaDir, MigrationError, type MigrateOptions, type MigrateResult, type Migration } from './migrate.js';
+export {
+  migrate,
+  loadMigrations,
+  planMigrations,
+  defaultSchemaDir,
+  MigrationError,
+  type MigrateOptions,
+  type MigrateResult,
+  type Migration,
+} from './migrate.js';
 export { DEFAULT_RETENTION, validateRetention, type RetentionConfig } from './retention.js';
 export { applyUsers, userStatements, type StoreUsers } from './users.js';
 export { createStoreExporters, type StoreExporters } from './exporters.js';

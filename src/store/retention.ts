@@ -42,7 +42,8 @@ export function retentionDays(retention: RetentionConfig, cls: string): number {
 /** Checks the spec's rules: positive whole days, anonymisation before deletion. */
 export function validateRetention(retention: RetentionConfig): void {
   for (const [key, days] of Object.entries(retention)) {
-    if (!Number.isInteger(days) || days <= 0) throw new Error(`tc9-observability: retention ${key} must be a positive integer, got ${days}`);
+    if (!Number.isInteger(days) || days <= 0)
+      throw new Error(`tc9-observability: retention ${key} must be a positive integer, got ${days}`);
   }
   if (retention.userDataAnonymizationDays >= retention.analyticsDataDays) {
     throw new Error(

@@ -15,7 +15,12 @@ export interface StoreUsers {
   reader: { name: string; password: string };
 }
 
-export function userStatements(database: string, cluster: string | undefined, users: StoreUsers, dir = join(defaultSchemaDir(), 'users')): string[] {
+export function userStatements(
+  database: string,
+  cluster: string | undefined,
+  users: StoreUsers,
+  dir = join(defaultSchemaDir(), 'users'),
+): string[] {
   for (const [role, u] of Object.entries(users)) {
     if (!u.password) throw new Error(`tc9-observability: no password for the ${role} user (${u.name})`);
   }
@@ -27,6 +32,7 @@ export function userStatements(database: string, cluster: string | undefined, us
 }
 
 export async function applyUsers(store: Store, users: StoreUsers): Promise<void> {
-  if (store.kind === 'chdb') throw new Error('tc9-observability: users and grants apply to a ClickHouse server; the embedded store has no access control');
+  if (store.kind === 'chdb')
+    throw new Error('tc9-observability: users and grants apply to a ClickHouse server; the embedded store has no access control');
   for (const sql of userStatements(store.database, store.cluster, users)) await store.command(sql);
 }

@@ -29,7 +29,10 @@ describe('assignVariant', () => {
   });
 
   it('assigns independently per experiment and never to a zero weight', () => {
-    const differ = Array.from({ length: 200 }, (_, i) => assignVariant('e1', `u${i}`, ['x', 'y']) !== assignVariant('e2', `u${i}`, ['x', 'y']));
+    const differ = Array.from(
+      { length: 200 },
+      (_, i) => assignVariant('e1', `u${i}`, ['x', 'y']) !== assignVariant('e2', `u${i}`, ['x', 'y']),
+    );
     expect(differ.some(Boolean)).toBe(true);
     for (let i = 0; i < 500; i++) expect(assignVariant('e', `u${i}`, ['off', 'on'], [0, 1])).toBe('on');
   });

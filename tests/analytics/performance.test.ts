@@ -18,7 +18,11 @@ describe('trackApiCall', () => {
     trackApiCall('/api/health', 'BREW', 2, 200);
     const points = await otel.metric(METRIC.apiCallDuration);
     const created = points.find((p) => p.attributes['http.response.status_code'] === 201)!;
-    expect(created.attributes).toEqual({ 'http.route': '/api/migrations/:id', 'http.request.method': 'POST', 'http.response.status_code': 201 });
+    expect(created.attributes).toEqual({
+      'http.route': '/api/migrations/:id',
+      'http.request.method': 'POST',
+      'http.response.status_code': 201,
+    });
     expect(created.count).toBe(2);
     expect(created.value).toBeCloseTo(1.0, 6);
     expect(created.boundaries).toEqual(DURATION_BUCKETS_SECONDS);

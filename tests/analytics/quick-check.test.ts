@@ -9,24 +9,102 @@ import { toLogRecord } from '../../src/analytics/record.js';
 import { analyticsEventSchema } from '../../src/analytics/schema.js';
 
 const BASES: Record<string, unknown>[] = [
-  { name: 'page.view', userId: 'user-1', sessionId: 's-1', orgId: 'org-1', orgType: 'production', userType: 'admin', context: { path: '/runs/:id', browser: 'Firefox', os: 'Linux', device: 'desktop', locale: 'en-GB' } },
+  {
+    name: 'page.view',
+    userId: 'user-1',
+    sessionId: 's-1',
+    orgId: 'org-1',
+    orgType: 'production',
+    userType: 'admin',
+    context: { path: '/runs/:id', browser: 'Firefox', os: 'Linux', device: 'desktop', locale: 'en-GB' },
+  },
   { name: 'feature.used', userId: 'user-2', properties: { feature: 'dry-run', durationMs: 1200 }, context: { path: '/x' } },
   { name: 'experiment.exposure', userId: 'user-3', properties: { experiment: 'onboarding', variant: 'guided' } },
-  { name: 'user.login', userId: 'user-4', metadata: { source: 'server', version: '1.4.0', environment: 'production', retryCount: 0 }, context: { timezone: 'Europe/London', screenResolution: '1920x1080', plan: 'pro', seats: 3, trial: false } },
-  { name: 'migration.created', timestamp: new Date('2026-01-02T03:04:05Z'), properties: { resource_type: 'migration', resource_id: 'mig-1', nested: { a: [1, 'b', null] } } },
+  {
+    name: 'user.login',
+    userId: 'user-4',
+    metadata: { source: 'server', version: '1.4.0', environment: 'production', retryCount: 0 },
+    context: { timezone: 'Europe/London', screenResolution: '1920x1080', plan: 'pro', seats: 3, trial: false },
+  },
+  {
+    name: 'migration.created',
+    timestamp: new Date('2026-01-02T03:04:05Z'),
+    properties: { resource_type: 'migration', resource_id: 'mig-1', nested: { a: [1, 'b', null] } },
+  },
 ];
 
 const ODD: unknown[] = [
-  undefined, null, '', 'x', 'x'.repeat(36), 'x'.repeat(129), 'x'.repeat(257), 'x'.repeat(1025), 'x'.repeat(2049), '/path', 'no-slash',
-  'http://example.com/a?b=1', 'ftp://example.com', 0, -1, 1.5, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY, true, false,
-  new Date('2026-01-01'), new Date('nope'), {}, [], [1], { a: 1 }, { 'bad key': 1 }, { ok: 1n }, { ok: () => 1 }, { ok: new Map() },
-  { feature: '' }, { feature: 'f', experiment: 'e', variant: 'v' }, 'tc9.error', 'tc9.performance', '1bad', 'mobile', 'tablet', 'tv',
-  '1.2.3', '1.2', 'staging', 'prod', 'client', 'browser', '800x600', '800 x 600', Object.create(null), new (class Thing {})(),
+  undefined,
+  null,
+  '',
+  'x',
+  'x'.repeat(36),
+  'x'.repeat(129),
+  'x'.repeat(257),
+  'x'.repeat(1025),
+  'x'.repeat(2049),
+  '/path',
+  'no-slash',
+  'http://example.com/a?b=1',
+  'ftp://example.com',
+  0,
+  -1,
+  1.5,
+  2 ** 53,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  true,
+  false,
+  new Date('2026-01-01'),
+  new Date('nope'),
+  {},
+  [],
+  [1],
+  { a: 1 },
+  { 'bad key': 1 },
+  { ok: 1n },
+  { ok: () => 1 },
+  { ok: new Map() },
+  { feature: '' },
+  { feature: 'f', experiment: 'e', variant: 'v' },
+  'tc9.error',
+  'tc9.performance',
+  '1bad',
+  'mobile',
+  'tablet',
+  'tv',
+  '1.2.3',
+  '1.2',
+  'staging',
+  'prod',
+  'client',
+  'browser',
+  '800x600',
+  '800 x 600',
+  Object.create(null),
+  new (class Thing {})(),
 ];
 
 const FIELDS: Array<[path: string[], keys?: string[]]> = [
   [[], ['name', 'userId', 'sessionId', 'timestamp', 'properties', 'context', 'metadata', 'orgId', 'orgType', 'userType', 'extra']],
-  [['context'], ['url', 'path', 'referrer', 'userAgent', 'browser', 'os', 'device', 'screenResolution', 'timezone', 'locale', 'title', 'custom', '__proto__']],
+  [
+    ['context'],
+    [
+      'url',
+      'path',
+      'referrer',
+      'userAgent',
+      'browser',
+      'os',
+      'device',
+      'screenResolution',
+      'timezone',
+      'locale',
+      'title',
+      'custom',
+      '__proto__',
+    ],
+  ],
   [['metadata'], ['version', 'environment', 'buildId', 'deploymentId', 'source', 'retryCount', 'transmissionId', 'other']],
   [['properties'], ['feature', 'experiment', 'variant', 'durationMs', 'bad key', 'ok.key']],
 ];
@@ -62,7 +140,8 @@ function variants(count: number): Record<string, unknown>[] {
       }
       const key = pick(keys!);
       if (random() < 0.1) delete target[key];
-      else if (key === '__proto__') Object.defineProperty(target, key, { value: pick(ODD), enumerable: true, configurable: true, writable: true });
+      else if (key === '__proto__')
+        Object.defineProperty(target, key, { value: pick(ODD), enumerable: true, configurable: true, writable: true });
       else target[key] = pick(ODD);
     }
     out.push(event);

@@ -38,7 +38,12 @@ describe('track', () => {
         sessionId: SESSION,
         timestamp: new Date('2026-01-02T03:04:05Z'),
         properties: { format: 'csv', rows: 1200, filters: { org: 'acme' } },
-        context: { url: 'https://app.example.com/reports/7?tab=1', screenResolution: '1920x1080', timezone: 'Europe/London', browser: 'Firefox' },
+        context: {
+          url: 'https://app.example.com/reports/7?tab=1',
+          screenResolution: '1920x1080',
+          timezone: 'Europe/London',
+          browser: 'Firefox',
+        },
         metadata: { version: '1.4.0', environment: 'production', source: 'server', retryCount: 0 },
         orgId: 'org-9',
         orgType: 'enterprise',
@@ -73,7 +78,11 @@ describe('track', () => {
   });
 
   it('takes user, session and organisation from baggage when the event does not say', () => {
-    const baggage = propagation.createBaggage({ [ATTR.userId]: { value: 'u-bag' }, [ATTR.sessionId]: { value: 's-bag' }, [ATTR.orgId]: { value: 'o-bag' } });
+    const baggage = propagation.createBaggage({
+      [ATTR.userId]: { value: 'u-bag' },
+      [ATTR.sessionId]: { value: 's-bag' },
+      [ATTR.orgId]: { value: 'o-bag' },
+    });
     context.with(propagation.setBaggage(context.active(), baggage), () => {
       track({ name: 'report.viewed' });
       track({ name: 'report.viewed', userId: 'u-explicit' });

@@ -66,12 +66,48 @@ const result = (figures: BenchmarkResult['figures'], extra: Partial<BenchmarkRes
   ...extra,
 });
 
-const throughput = { name: 'throughput', value: 980, unit: 'req/s', baseline: 1000, baselineName: 'without the layer', goal: goals.min('ratio', 0.98, 'loss <= 2%') };
-const p99 = { name: 'latency p99', value: 21, unit: 'ms', baseline: 20, baselineName: 'without the layer', goal: goals.max('ratio', 1.05, '+<= 5%') };
-const memory = { name: 'peak RSS', value: 300, unit: 'MB', baseline: 230, baselineName: 'without', goal: goals.max('delta', 64, 'delta < 64 MB') };
-const events = { name: 'events/s', value: 5000, unit: 'events/s', baseline: 12000, baselineName: 'raw insert', goal: goals.min('value', 100_000, '>= 100,000') };
+const throughput = {
+  name: 'throughput',
+  value: 980,
+  unit: 'req/s',
+  baseline: 1000,
+  baselineName: 'without the layer',
+  goal: goals.min('ratio', 0.98, 'loss <= 2%'),
+};
+const p99 = {
+  name: 'latency p99',
+  value: 21,
+  unit: 'ms',
+  baseline: 20,
+  baselineName: 'without the layer',
+  goal: goals.max('ratio', 1.05, '+<= 5%'),
+};
+const memory = {
+  name: 'peak RSS',
+  value: 300,
+  unit: 'MB',
+  baseline: 230,
+  baselineName: 'without',
+  goal: goals.max('delta', 64, 'delta < 64 MB'),
+};
+const events = {
+  name: 'events/s',
+  value: 5000,
+  unit: 'events/s',
+  baseline: 12000,
+  baselineName: 'raw insert',
+  goal: goals.min('value', 100_000, '>= 100,000'),
+};
 const p50 = { name: 'latency p50', value: 10, unit: 'ms', baseline: 9, baselineName: 'without the layer' };
-const panel = (name: string, value: number) => ({ name, value, unit: 'ms', baseline: 20, baselineName: 'count()', goal: goals.max('value', 300, '< 300 ms'), detail: true });
+const panel = (name: string, value: number) => ({
+  name,
+  value,
+  unit: 'ms',
+  baseline: 20,
+  baselineName: 'count()',
+  goal: goals.max('value', 300, '< 300 ms'),
+  detail: true,
+});
 
 describe('goal verdicts', () => {
   it('checks the value, the ratio or the delta against the limit', () => {
@@ -88,7 +124,10 @@ describe('goal verdicts', () => {
   });
 
   it('tallies verdicts and failed benchmarks', () => {
-    const results = [result([throughput, p99, memory, p50, { ...memory, highlight: true }]), result([], { name: 'dashboards', error: 'chDB: no space left' })];
+    const results = [
+      result([throughput, p99, memory, p50, { ...memory, highlight: true }]),
+      result([], { name: 'dashboards', error: 'chDB: no space left' }),
+    ];
     expect(tally(results)).toEqual({ pass: 2, miss: 1, 'n/a': 1, error: 1 });
   });
 });
@@ -100,10 +139,13 @@ describe('rendering', () => {
     seconds: 754.2,
     benchmarks: [
       result([throughput, p99, p50]),
-      result([memory, panel('Errors / Totals (24 h)', 120), panel('Errors / Top groups (24 h)', 450), panel('Errors / Recent (24 h)', 80)], {
-        name: 'memory',
-        title: 'Memory with the collector down',
-      }),
+      result(
+        [memory, panel('Errors / Totals (24 h)', 120), panel('Errors / Top groups (24 h)', 450), panel('Errors / Recent (24 h)', 80)],
+        {
+          name: 'memory',
+          title: 'Memory with the collector down',
+        },
+      ),
       result([], { name: 'dashboards', title: 'Dashboards', error: 'boom\nstack' }),
     ],
   };
@@ -124,7 +166,8 @@ describe('rendering', () => {
     expect(lines[0]!.split(/\s{2,}/)).toEqual([...TABLE_HEADER]);
     expect(lines[1]).toMatch(/^-+( {2}-+){6}$/);
     const resultColumn = lines[0]!.indexOf('Result');
-    for (const line of lines.slice(2, 8)) expect(['pass', 'miss', 'n/a', 'erro', '2 pa']).toContain(line.slice(resultColumn, resultColumn + 4));
+    for (const line of lines.slice(2, 8))
+      expect(['pass', 'miss', 'n/a', 'erro', '2 pa']).toContain(line.slice(resultColumn, resultColumn + 4));
     expect(lines.at(-1)).toBe('4 pass, 2 miss, 1 without goal, 1 benchmark(s) failed; 754 s');
     expect(formatTable(['a', 'bb'], [['ccc', 'd']])).toBe('a    bb\n---  --\nccc  d');
   });
@@ -193,7 +236,12 @@ describe('panel SQL expansion', () => {
   it('finds every generated dashboard with its panels and variables', () => {
     expect(dashboards.map((d) => d.title).sort()).toEqual(['Errors', 'Migrations', 'Performance', 'User journeys']);
     for (const d of dashboards) expect(d.panels.length, d.title).toBeGreaterThan(3);
-    expect(dashboards.find((d) => d.name === 'performance')!.variables.filter((v) => v.includeAll).map((v) => v.name)).toEqual(['service', 'environment', 'route']);
+    expect(
+      dashboards
+        .find((d) => d.name === 'performance')!
+        .variables.filter((v) => v.includeAll)
+        .map((v) => v.name),
+    ).toEqual(['service', 'environment', 'route']);
   });
 
   it.each([
@@ -257,7 +305,9 @@ describe('generated telemetry on chDB', () => {
     expect(await count('SELECT count() AS n FROM migration_phases')).toBe(15);
     expect(await count('SELECT count() AS n FROM user_activities')).toBeGreaterThan(14_000);
     expect(await count('SELECT count() AS n FROM application_errors')).toBeGreaterThan(300);
-    expect(await count("SELECT count() AS n FROM otel_traces WHERE SpanKind = 'Server' AND SpanAttributes['http.route'] != ''")).toBe(10_000 - 5);
+    expect(await count("SELECT count() AS n FROM otel_traces WHERE SpanKind = 'Server' AND SpanAttributes['http.route'] != ''")).toBe(
+      10_000 - 5,
+    );
     expect(await count("SELECT uniqExact(SpanName) AS n FROM otel_traces WHERE SpanKind = 'Server'")).toBe(10);
     expect(await count("SELECT uniqExact(SpanAttributes['http.route']) AS n FROM otel_traces WHERE SpanKind = 'Server'")).toBe(8);
     expect(await count("SELECT countIf(outcome = 'failed') AS n FROM migration_runs")).toBe(1);
@@ -283,7 +333,9 @@ describe('generated telemetry on chDB', () => {
           values[v.name] = { value: 'https://sentry.example/trace' };
           continue;
         }
-        const options = (await t.store.query<Record<string, unknown>>(expandPanelSql(v.sql, values, range))).map((r) => String(Object.values(r)[0]));
+        const options = (await t.store.query<Record<string, unknown>>(expandPanelSql(v.sql, values, range))).map((r) =>
+          String(Object.values(r)[0]),
+        );
         expect(options.length, `${d.title} $${v.name}`).toBeGreaterThan(0);
         values[v.name] = v.includeAll ? { all: true, options } : { value: options[0]! };
       }

@@ -82,7 +82,11 @@ export async function startJourneyServer(): Promise<JourneyServer> {
   });
   const [bundle, exporters] = await Promise.all([bundles(), createStoreExporters(config)]);
   const reader = new ChdbStore({ dataDir: testDataDir(), database });
-  const resource = resourceFromAttributes({ 'service.name': 'migrations-app', 'service.version': '1.0.0', 'deployment.environment.name': 'test' });
+  const resource = resourceFromAttributes({
+    'service.name': 'migrations-app',
+    'service.version': '1.0.0',
+    'deployment.environment.name': 'test',
+  });
   const loggerProvider = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter: exporters.logs })] });
 
   const ingestRequests: IngestRequestSeen[] = [];
@@ -115,7 +119,10 @@ export async function startJourneyServer(): Promise<JourneyServer> {
   app.get('/goodbye.html', (_req, res) => res.sendFile(join(FIXTURES, 'goodbye.html')));
   app.post('/api/migrations', express.json(), (req, res) => {
     const id = randomUUID();
-    recordServerStep(loggerProvider, req.get('x-session-id'), { migration_id: id, template: String((req.body as { template?: unknown }).template) });
+    recordServerStep(loggerProvider, req.get('x-session-id'), {
+      migration_id: id,
+      template: String((req.body as { template?: unknown }).template),
+    });
     res.status(201).json({ id });
   });
 

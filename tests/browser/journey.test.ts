@@ -84,15 +84,35 @@ describe('browser tracker in Chromium', () => {
       (r) => names(r).includes(EVENT.error) && r.some((x) => x.LogAttributes[ATTR.metricName] === 'CLS'),
     );
     const browser = browserEvents(rows);
-    expect(names(browser)).toEqual(expect.arrayContaining([EVENT.sessionStart, EVENT.pageView, EVENT.featureUsed, 'migration.form_submitted', EVENT.error, EVENT.performance]));
+    expect(names(browser)).toEqual(
+      expect.arrayContaining([
+        EVENT.sessionStart,
+        EVENT.pageView,
+        EVENT.featureUsed,
+        'migration.form_submitted',
+        EVENT.error,
+        EVENT.performance,
+      ]),
+    );
     expect(browser.filter((r) => r.EventName === EVENT.sessionStart)).toHaveLength(1);
-    expect(browser.filter((r) => r.EventName === EVENT.pageView).map((r) => r.LogAttributes[ATTR.urlPath])).toEqual(['/app/', '/app/migrations']);
+    expect(browser.filter((r) => r.EventName === EVENT.pageView).map((r) => r.LogAttributes[ATTR.urlPath])).toEqual([
+      '/app/',
+      '/app/migrations',
+    ]);
     for (const row of browser) {
-      expect(row.LogAttributes).toMatchObject({ [ATTR.browserName]: 'Chrome Headless', [ATTR.osName]: 'Linux', [ATTR.deviceType]: 'desktop', [ATTR.sessionId]: sessionId });
+      expect(row.LogAttributes).toMatchObject({
+        [ATTR.browserName]: 'Chrome Headless',
+        [ATTR.osName]: 'Linux',
+        [ATTR.deviceType]: 'desktop',
+        [ATTR.sessionId]: sessionId,
+      });
       expect(row.LogAttributes[ATTR.userAgent]).toContain('HeadlessChrome');
       expect(row.LogAttributes[ATTR.clientAddress]).toBe('127.0.0.0');
     }
-    expect(browser.find((r) => r.EventName === EVENT.featureUsed)!.LogAttributes).toMatchObject({ [ATTR.featureName]: 'migration.wizard', [`${ATTR.propPrefix}step`]: 'submit' });
+    expect(browser.find((r) => r.EventName === EVENT.featureUsed)!.LogAttributes).toMatchObject({
+      [ATTR.featureName]: 'migration.wizard',
+      [`${ATTR.propPrefix}step`]: 'submit',
+    });
     expect(browser.find((r) => r.EventName === EVENT.error)!.LogAttributes).toMatchObject({
       [ATTR.exceptionType]: 'TypeError',
       [ATTR.exceptionMessage]: 'wizard exploded',
@@ -144,7 +164,10 @@ describe('browser tracker in Chromium', () => {
     await page.click('#flush');
     await status('flushed');
 
-    const rows = await eventually(() => server.sessionLogs(sessionId), (r) => names(r).includes(EVENT.pageView));
+    const rows = await eventually(
+      () => server.sessionLogs(sessionId),
+      (r) => names(r).includes(EVENT.pageView),
+    );
     // Web vitals finalised after consent (LCP on the click) may come along; analytics events are exactly these.
     expect(names(browserEvents(rows)).filter((n) => n !== EVENT.performance)).toEqual([EVENT.sessionStart, EVENT.pageView]);
     expect(server.ingestRequests.filter((r) => r.at >= beforeConsent && r.writeKeyHeader)).toHaveLength(1);
@@ -166,6 +189,8 @@ describe('browser tracker in Chromium', () => {
     expect(server.ingestRequests.filter((r) => r.writeKeyHeader).map((r) => r.status)).toEqual([503, 200]);
     const ids = browserEvents(rows).map((r) => r.LogAttributes[ATTR.eventId]);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(names(browserEvents(rows))).toEqual(expect.arrayContaining([EVENT.sessionStart, EVENT.pageView, EVENT.featureUsed, 'migration.form_submitted']));
+    expect(names(browserEvents(rows))).toEqual(
+      expect.arrayContaining([EVENT.sessionStart, EVENT.pageView, EVENT.featureUsed, 'migration.form_submitted']),
+    );
   });
 });

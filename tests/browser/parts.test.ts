@@ -17,7 +17,9 @@ describe('browser tracker parts', () => {
   });
 
   it('compiles with browser globals only: no Node APIs in the browser entry', async () => {
-    await expect(promisify(execFile)('npx', ['tsc', '-p', 'tests/browser/tsconfig.browser.json'], { cwd: process.cwd() })).resolves.toBeDefined();
+    await expect(
+      promisify(execFile)('npx', ['tsc', '-p', 'tests/browser/tsconfig.browser.json'], { cwd: process.cwd() }),
+    ).resolves.toBeDefined();
   }, 60_000);
 
   it('drops the oldest events when the queue is full, counting them, also when a failed batch comes back', () => {
@@ -61,7 +63,13 @@ describe('browser tracker parts', () => {
   });
 
   it('splits batches under the request size browsers allow and sets aside events too large for any', () => {
-    const e = (size: number): TrackedEvent => ({ id: uuid(), event: 'x', sessionId: 's', timestamp: '', properties: { pad: 'x'.repeat(size) } });
+    const e = (size: number): TrackedEvent => ({
+      id: uuid(),
+      event: 'x',
+      sessionId: 's',
+      timestamp: '',
+      properties: { pad: 'x'.repeat(size) },
+    });
     const { chunks, oversized } = chunkBySize([e(300), e(300), e(300), e(5000), e(300)], 1000); // ~412 bytes each
     expect(chunks.map((c) => c.length)).toEqual([2, 2]);
     expect(oversized).toHaveLength(1);
@@ -82,8 +90,15 @@ describe('browser tracker parts', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     const warnings: string[] = [];
-    const props = toProperties({ a: 1, when: new Date(0), err: new TypeError('bad'), fn: () => 1, skip: undefined, cyclic }, (m) => warnings.push(m));
-    expect(props).toEqual({ a: 1, when: '1970-01-01T00:00:00.000Z', err: { name: 'TypeError', message: 'bad' }, cyclic: '[object Object]' });
+    const props = toProperties({ a: 1, when: new Date(0), err: new TypeError('bad'), fn: () => 1, skip: undefined, cyclic }, (m) =>
+      warnings.push(m),
+    );
+    expect(props).toEqual({
+      a: 1,
+      when: '1970-01-01T00:00:00.000Z',
+      err: { name: 'TypeError', message: 'bad' },
+      cyclic: '[object Object]',
+    });
     expect(warnings).toEqual(['property "cyclic" is not JSON-serialisable; it was sent as a string']);
     expect(toProperties('nope', (m) => warnings.push(m))).toBeUndefined();
   });

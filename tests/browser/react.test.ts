@@ -47,7 +47,16 @@ describe('React bindings', () => {
       const context = await chromium.launchPersistentContext(profile, {
         executablePath: '/usr/bin/chromium',
         headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
       try {
         const page = await context.newPage();
@@ -61,7 +70,10 @@ describe('React bindings', () => {
 
         const rows = await server.sessionLogs(sessionId);
         const byName = (name: string) => rows.filter((r) => r.EventName === name);
-        expect(byName(EVENT.featureUsed)[0]!.LogAttributes).toMatchObject({ [ATTR.featureName]: 'report.export', [`${ATTR.propPrefix}format`]: 'csv' });
+        expect(byName(EVENT.featureUsed)[0]!.LogAttributes).toMatchObject({
+          [ATTR.featureName]: 'report.export',
+          [`${ATTR.propPrefix}format`]: 'csv',
+        });
         expect(byName('report.exported')[0]!.LogAttributes).toMatchObject({ [`${ATTR.propPrefix}rows`]: '10' });
         const timer = byName(EVENT.performance).find((r) => r.LogAttributes[ATTR.metricType] === 'timer');
         expect(timer!.LogAttributes).toMatchObject({ [ATTR.metricName]: 'report.export', [`${ATTR.propPrefix}unit`]: 'ms' });

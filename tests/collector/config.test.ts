@@ -43,13 +43,15 @@ function routes(signal: string): Route[] {
     const here = { ...via, pipelines: [...via.pipelines, name], processors: [...via.processors, ...(pipeline.processors ?? [])] };
     for (const exporter of pipeline.exporters) {
       if (exporter in (config.connectors ?? {})) {
-        for (const [next, p] of pipelines) if (p.receivers.includes(exporter)) walk(next, p, { ...here, processors: [...here.processors, exporter] });
+        for (const [next, p] of pipelines)
+          if (p.receivers.includes(exporter)) walk(next, p, { ...here, processors: [...here.processors, exporter] });
       } else {
         found.push({ ...here, exporter });
       }
     }
   };
-  for (const [name, p] of pipelines) if (signalOf(name) === signal && p.receivers.includes('otlp')) walk(name, p, { exporter: '', pipelines: [], processors: [] });
+  for (const [name, p] of pipelines)
+    if (signalOf(name) === signal && p.receivers.includes('otlp')) walk(name, p, { exporter: '', pipelines: [], processors: [] });
   return found;
 }
 
@@ -77,9 +79,23 @@ describe('collector config: components', () => {
   });
 
   it('uses the snake_case component names of the pinned collector (0.153+), no deprecated aliases or batch processor', () => {
-    const types = [config.receivers, config.processors, config.connectors, config.exporters, config.extensions].flatMap((s) => Object.keys(s).map((k) => k.split('/')[0]));
+    const types = [config.receivers, config.processors, config.connectors, config.exporters, config.extensions].flatMap((s) =>
+      Object.keys(s).map((k) => k.split('/')[0]),
+    );
     for (const alias of ['resourcedetection', 'spanmetrics', 'otlphttp', 'otlp_grpc_alias', 'batch']) expect(types).not.toContain(alias);
-    expect(types).toEqual(expect.arrayContaining(['resource_detection', 'span_metrics', 'otlp_http', 'tail_sampling', 'memory_limiter', 'redaction', 'transform', 'clickhouse', 'forward']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'resource_detection',
+        'span_metrics',
+        'otlp_http',
+        'tail_sampling',
+        'memory_limiter',
+        'redaction',
+        'transform',
+        'clickhouse',
+        'forward',
+      ]),
+    );
     // Our distribution (collector/builder-config.yaml) is what compose builds and the validate test runs.
     const manifest = readFileSync(new URL('collector/builder-config.yaml', ROOT), 'utf8');
     const versions = new Set([...manifest.matchAll(/gomod: \S+ v0\.(\d+)\.\d+/g)].map((m) => Number(m[1])));
@@ -146,7 +162,9 @@ describe('collector config: settings', () => {
       histogram: { unit: string; explicit: { buckets: string[] } };
       dimensions: Array<{ name: string }>;
     };
-    expect(sm.dimensions.map((d) => d.name)).toEqual(expect.arrayContaining(['http.route', 'http.request.method', 'http.response.status_code']));
+    expect(sm.dimensions.map((d) => d.name)).toEqual(
+      expect.arrayContaining(['http.route', 'http.request.method', 'http.response.status_code']),
+    );
     expect(sm.aggregation_temporality).toBe('AGGREGATION_TEMPORALITY_DELTA');
     expect(sm.histogram.unit).toBe('ms');
     expect(`${sm.namespace}.calls`).toBe(SPAN_METRICS.calls);
@@ -175,7 +193,13 @@ describe('collector config: settings', () => {
     const ddlTables = new Set(
       readdirSync(new URL('clickhouse/', ROOT))
         .filter((f) => f.endsWith('.sql'))
-        .flatMap((f) => [...readFileSync(new URL(`clickhouse/${f}`, ROOT), 'utf8').matchAll(/CREATE TABLE IF NOT EXISTS \{\{db\}\}\.(\w+?)\{\{local\}\}/g)].map((m) => m[1])),
+        .flatMap((f) =>
+          [
+            ...readFileSync(new URL(`clickhouse/${f}`, ROOT), 'utf8').matchAll(
+              /CREATE TABLE IF NOT EXISTS \{\{db\}\}\.(\w+?)\{\{local\}\}/g,
+            ),
+          ].map((m) => m[1]),
+        ),
     );
     const names = [ch.traces_table_name, ch.logs_table_name, ...Object.values(ch.metrics_tables).map((t) => t.name)];
     expect(Object.keys(ch.metrics_tables).sort()).toEqual(['exponential_histogram', 'gauge', 'histogram', 'sum', 'summary']);
@@ -186,7 +210,11 @@ describe('collector config: settings', () => {
     for (const [name, exporter] of Object.entries(config.exporters)) {
       expect((exporter as { sending_queue?: { batch?: unknown } }).sending_queue?.batch, name).toBeTruthy();
     }
-    const sentry = config.exporters['otlp_http/sentry'] as { traces_endpoint: string; headers: Record<string, string>; compression: string };
+    const sentry = config.exporters['otlp_http/sentry'] as {
+      traces_endpoint: string;
+      headers: Record<string, string>;
+      compression: string;
+    };
     expect(sentry.traces_endpoint).toBe('${env:SENTRY_OTLP_TRACES_ENDPOINT}');
     expect(sentry.headers['x-sentry-auth']).toBe('sentry sentry_key=${env:SENTRY_PUBLIC_KEY}');
     expect((config.exporters.clickhouse as { password: string }).password).toBe('${env:CLICKHOUSE_WRITER_PASSWORD}');
@@ -199,8 +227,15 @@ describe('collector config: settings', () => {
 const goRegex = (pattern: string) => (pattern.startsWith('(?i)') ? new RegExp(pattern.slice(4), 'gi') : new RegExp(pattern, 'g'));
 
 describe('collector config: PII patterns', () => {
-  const redaction = config.processors['redaction/pii'] as { blocked_values: string[]; blocked_key_patterns: string[]; allow_all_keys: boolean };
-  const transform = config.processors['transform/pii'] as { log_statements: Array<{ statements: string[] }>; trace_statements: Array<{ statements: string[] }> };
+  const redaction = config.processors['redaction/pii'] as {
+    blocked_values: string[];
+    blocked_key_patterns: string[];
+    allow_all_keys: boolean;
+  };
+  const transform = config.processors['transform/pii'] as {
+    log_statements: Array<{ statements: string[] }>;
+    trace_statements: Array<{ statements: string[] }>;
+  };
   const blocked = redaction.blocked_values.map(goRegex);
   const masked = (value: string) => blocked.some((re) => new RegExp(re.source, re.flags).test(value));
 
@@ -219,7 +254,14 @@ describe('collector config: PII patterns', () => {
   });
 
   it('leaves ids, routes, trace ids and timestamps alone', () => {
-    for (const fine of ['/projects/:id/runs', 'c1cf9557-6450-4a31-8e21-ffc44a090096', '8288c715c78abc1ee6433adbc7042aef', '1763812800000', 'GET /organisations', 'migration-service@1.4.0']) {
+    for (const fine of [
+      '/projects/:id/runs',
+      'c1cf9557-6450-4a31-8e21-ffc44a090096',
+      '8288c715c78abc1ee6433adbc7042aef',
+      '1763812800000',
+      'GET /organisations',
+      'migration-service@1.4.0',
+    ]) {
       expect(masked(fine), fine).toBe(false);
     }
   });
@@ -227,8 +269,10 @@ describe('collector config: PII patterns', () => {
   it('masks secret-looking keys', () => {
     const keys = redaction.blocked_key_patterns.map(goRegex);
     const isBlocked = (k: string) => keys.some((re) => new RegExp(`^(?:${re.source})$`, re.flags).test(k));
-    for (const k of ['http.request.header.authorization', 'db.password', 'client_secret', 'x-api-key', 'api_key', 'refresh_token']) expect(isBlocked(k), k).toBe(true);
-    for (const k of ['http.route', 'user.id', 'session.id', 'tc9.migration.run_id', 'tc9.error.fingerprint']) expect(isBlocked(k), k).toBe(false);
+    for (const k of ['http.request.header.authorization', 'db.password', 'client_secret', 'x-api-key', 'api_key', 'refresh_token'])
+      expect(isBlocked(k), k).toBe(true);
+    for (const k of ['http.route', 'user.id', 'session.id', 'tc9.migration.run_id', 'tc9.error.fingerprint'])
+      expect(isBlocked(k), k).toBe(false);
   });
 
   it('redacts the values of secret query parameters and keeps the parameter names', () => {

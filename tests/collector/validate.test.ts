@@ -22,7 +22,10 @@ const composeFile = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'u
 function composeEnvironment(): Record<string, string> {
   const env = composeFile.services['otel-collector']?.environment ?? {};
   return Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{([A-Z0-9_]+)(?::?-([^}]*))?\}/g, (_m, _name: string, fallback?: string) => fallback ?? '')]),
+    Object.entries(env).map(([k, v]) => [
+      k,
+      String(v).replace(/\$\{([A-Z0-9_]+)(?::?-([^}]*))?\}/g, (_m, _name: string, fallback?: string) => fallback ?? ''),
+    ]),
   );
 }
 

@@ -85,20 +85,30 @@ describe('docker-compose.yml through compose-go', () => {
   });
 
   it('fails on a key the compose specification does not have', async () => {
-    const result = await check(brokenCopy('unknown-key', '    image: tc9-otelcol:local\n    build:', '    image: tc9-otelcol:local\n    biuld:'));
+    const result = await check(
+      brokenCopy('unknown-key', '    image: tc9-otelcol:local\n    build:', '    image: tc9-otelcol:local\n    biuld:'),
+    );
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/otel-collector/);
     expect(result.stderr).toMatch(/biuld/);
   });
 
   it('fails when a service depends on one that does not exist', async () => {
-    const result = await check(brokenCopy('missing-dependency', '      sink:\n        condition: service_healthy', '      sinc:\n        condition: service_healthy'));
+    const result = await check(
+      brokenCopy(
+        'missing-dependency',
+        '      sink:\n        condition: service_healthy',
+        '      sinc:\n        condition: service_healthy',
+      ),
+    );
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/sinc/);
   });
 
   it('fails on a value of the wrong type', async () => {
-    const result = await check(brokenCopy('wrong-type', '      interval: 30s\n      timeout: 10s', '      interval: [30s]\n      timeout: 10s'));
+    const result = await check(
+      brokenCopy('wrong-type', '      interval: 30s\n      timeout: 10s', '      interval: [30s]\n      timeout: 10s'),
+    );
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/interval/);
   });

@@ -43,7 +43,9 @@ describe('docker-compose.yml', () => {
       if (s.build) expect(image, name).toMatch(/:local$/);
       else expect(image, name).toMatch(/:\d+(\.\d+){1,3}(@sha256:[0-9a-f]{64})?$/);
     }
-    for (const line of read('examples/migration-service/Dockerfile').split('\n').filter((l) => l.startsWith('FROM '))) {
+    for (const line of read('examples/migration-service/Dockerfile')
+      .split('\n')
+      .filter((l) => l.startsWith('FROM '))) {
       expect(line).toMatch(/^FROM node:\d+\.\d+\.\d+-[a-z]+-slim( AS \w+)?$/);
     }
   });
@@ -107,7 +109,7 @@ describe('docker-compose.yml', () => {
     expect(existsSync(new URL(home.replace('/var/lib/grafana/dashboards/', 'grafana/dashboards/'), ROOT))).toBe(true);
   });
 
-  it("gives Grafana every variable its provisioning files expand", () => {
+  it('gives Grafana every variable its provisioning files expand', () => {
     const env = services.grafana?.environment ?? {};
     for (const file of ['grafana/provisioning/datasources/clickhouse.yaml', 'grafana/provisioning/alerting/contact-points.yaml']) {
       const wanted = [...withoutComments(file).matchAll(/\$\{([A-Z][A-Z0-9_]*)\}/g)].map((m) => m[1] as string);
@@ -122,7 +124,12 @@ describe('docker-compose.yml', () => {
     expect(required).toEqual(expect.arrayContaining(['SENTRY_OTLP_TRACES_ENDPOINT', 'SENTRY_PUBLIC_KEY', 'CLICKHOUSE_WRITER_PASSWORD']));
     for (const name of required) expect(env, name).toHaveProperty(name);
     expect(services['otel-collector']?.volumes).toContain('./otel-collector-config.yaml:/etc/tc9-otelcol/config.yaml:ro');
-    expect(services['otel-collector']?.healthcheck?.test).toEqual(['CMD', '/tc9-otelcol', 'validate', '--config=/etc/tc9-otelcol/config.yaml']);
+    expect(services['otel-collector']?.healthcheck?.test).toEqual([
+      'CMD',
+      '/tc9-otelcol',
+      'validate',
+      '--config=/etc/tc9-otelcol/config.yaml',
+    ]);
   });
 
   it('uses the same ClickHouse credentials on both ends', () => {

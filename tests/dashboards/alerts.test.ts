@@ -15,7 +15,14 @@ import { seededStore } from './scenario/seed.js';
 
 interface RulesFile {
   apiVersion: number;
-  groups: Array<{ name: string; folder: string; interval: string; rules: Array<ProvisionedRule & { labels: Record<string, string>; annotations: Record<string, string>; dashboardUid: string; panelId: number }> }>;
+  groups: Array<{
+    name: string;
+    folder: string;
+    interval: string;
+    rules: Array<
+      ProvisionedRule & { labels: Record<string, string>; annotations: Record<string, string>; dashboardUid: string; panelId: number }
+    >;
+  }>;
 }
 
 const file = parse(readFileSync(new URL('../../grafana/provisioning/alerting/rules.yaml', import.meta.url), 'utf8')) as RulesFile;
@@ -51,29 +58,35 @@ describe('alert rules file', () => {
       expect(rule.annotations.summary, rule.uid).toBeTruthy();
       expect(rule.annotations.description, rule.uid).toBeTruthy();
       expect(rule.annotations.dashboard_url).toBe(`/d/${rule.dashboardUid}?viewPanel=${rule.panelId}`);
-      expect(dashboards.get(rule.dashboardUid)?.panels.map((p) => p.id), rule.uid).toContain(rule.panelId);
+      expect(
+        dashboards.get(rule.dashboardUid)?.panels.map((p) => p.id),
+        rule.uid,
+      ).toContain(rule.panelId);
       // Provisioning expands ${VAR} in annotations and labels: none may appear there by accident.
       expect(JSON.stringify([rule.annotations, rule.labels, rule.title])).not.toContain('$');
     }
   });
 
-  it.each(rules.map((r) => [r.uid, r] as const))('%s: query A, reduce B, threshold C, explicit interval, deliberate states', (_uid, rule) => {
-    expect(rule.condition).toBe('C');
-    const [a, b, c] = rule.data;
-    expect(a?.datasourceUid).toBe(CLICKHOUSE_DATASOURCE.uid);
-    expect(a?.model).toMatchObject({ editorType: 'sql', datasource: CLICKHOUSE_DATASOURCE });
-    expect([0, 1]).toContain(a?.model.format);
-    expect(a?.model).not.toHaveProperty('queryType');
-    expect(a?.relativeTimeRange.from).toBeGreaterThan(0);
-    expect(b?.model).toMatchObject({ type: 'reduce', expression: 'A', settings: { mode: 'dropNN' } });
-    expect(['last', 'mean', 'max', 'min', 'sum', 'count']).toContain(b?.model.reducer);
-    expect(c?.model).toMatchObject({ type: 'threshold', expression: 'B' });
-    for (const q of rule.data) expect(q.model.intervalMs, `${rule.uid} ${q.refId}`).toBe(60_000);
-    expect(['NoData', 'Alerting', 'OK', 'KeepLast']).toContain(rule.noDataState);
-    expect(['Error', 'Alerting', 'OK', 'KeepLast']).toContain(rule.execErrState);
-    // Dashboard-only syntax does not work in alerting.
-    expect(String(a?.model.rawSql)).not.toMatch(/\$__conditionalAll|\$\{?(service|environment|route)\b|\$__from\b|\$__to\b/);
-  });
+  it.each(rules.map((r) => [r.uid, r] as const))(
+    '%s: query A, reduce B, threshold C, explicit interval, deliberate states',
+    (_uid, rule) => {
+      expect(rule.condition).toBe('C');
+      const [a, b, c] = rule.data;
+      expect(a?.datasourceUid).toBe(CLICKHOUSE_DATASOURCE.uid);
+      expect(a?.model).toMatchObject({ editorType: 'sql', datasource: CLICKHOUSE_DATASOURCE });
+      expect([0, 1]).toContain(a?.model.format);
+      expect(a?.model).not.toHaveProperty('queryType');
+      expect(a?.relativeTimeRange.from).toBeGreaterThan(0);
+      expect(b?.model).toMatchObject({ type: 'reduce', expression: 'A', settings: { mode: 'dropNN' } });
+      expect(['last', 'mean', 'max', 'min', 'sum', 'count']).toContain(b?.model.reducer);
+      expect(c?.model).toMatchObject({ type: 'threshold', expression: 'B' });
+      for (const q of rule.data) expect(q.model.intervalMs, `${rule.uid} ${q.refId}`).toBe(60_000);
+      expect(['NoData', 'Alerting', 'OK', 'KeepLast']).toContain(rule.noDataState);
+      expect(['Error', 'Alerting', 'OK', 'KeepLast']).toContain(rule.execErrState);
+      // Dashboard-only syntax does not work in alerting.
+      expect(String(a?.model.rawSql)).not.toMatch(/\$__conditionalAll|\$\{?(service|environment|route)\b|\$__from\b|\$__to\b/);
+    },
+  );
 });
 
 describe('alert rules on the scenarios', () => {
@@ -100,7 +113,11 @@ describe('alert rules on the scenarios', () => {
 
   it('name the failing instance in its labels', async () => {
     const byUid = new Map(rules.map((r) => [r.uid, r]));
-    const missed = await evaluateRule(byUid.get('tc9-missed-scheduled-run') as ProvisionedRule, (stores.get('missedSchedule') as TestStore).store, NOW);
+    const missed = await evaluateRule(
+      byUid.get('tc9-missed-scheduled-run') as ProvisionedRule,
+      (stores.get('missedSchedule') as TestStore).store,
+      NOW,
+    );
     expect(missed.firing.map((f) => f.labels.monitor).sort()).toEqual(['salesforce-sync', 'weekly-report']);
     const errors = await evaluateRule(byUid.get('tc9-error-rate') as ProvisionedRule, (stores.get('errorSpike') as TestStore).store, NOW);
     expect(errors.firing.map((f) => f.labels.service)).toEqual(['migration-service']);

@@ -85,8 +85,9 @@ describe('generated Grafana files', () => {
 });
 
 describe.each(dashboards.map((d) => [d.title, d] as const))('dashboard %s', (_title, dashboard) => {
-  const provisionedUid = (parse(read('grafana/provisioning/datasources/clickhouse.yaml')) as { datasources: Array<{ uid: string; type: string }> })
-    .datasources[0];
+  const provisionedUid = (
+    parse(read('grafana/provisioning/datasources/clickhouse.yaml')) as { datasources: Array<{ uid: string; type: string }> }
+  ).datasources[0];
 
   it('is provisionable as is (schema 42 for Grafana 12.4, no import placeholders, unique panel ids)', () => {
     expect(dashboard.schemaVersion).toBe(42);
@@ -112,7 +113,12 @@ describe.each(dashboards.map((d) => [d.title, d] as const))('dashboard %s', (_ti
       }
       const target = panel.targets?.[0] as Target;
       expect(Object.keys(target).sort(), panel.title).toEqual(['datasource', 'editorType', 'format', 'pluginVersion', 'rawSql', 'refId']);
-      expect(target).toMatchObject({ refId: 'A', editorType: 'sql', pluginVersion: CLICKHOUSE_PLUGIN_VERSION, datasource: CLICKHOUSE_DATASOURCE });
+      expect(target).toMatchObject({
+        refId: 'A',
+        editorType: 'sql',
+        pluginVersion: CLICKHOUSE_PLUGIN_VERSION,
+        datasource: CLICKHOUSE_DATASOURCE,
+      });
       expect(target.format, panel.title).toBe(panel.type === 'timeseries' ? 0 : 1);
       expect(panel.datasource).toEqual(CLICKHOUSE_DATASOURCE);
     }
@@ -161,33 +167,39 @@ describe('dashboard SQL on the seeded scenario', () => {
 
   const selections: Array<[string, Record<string, string[] | string>]> = [
     ['All', {}],
-    ['one service, environment and route', { service: ['migration-service'], environment: ['test'], route: ['/projects'], experiment: 'onboarding-flow' }],
+    [
+      'one service, environment and route',
+      { service: ['migration-service'], environment: ['test'], route: ['/projects'], experiment: 'onboarding-flow' },
+    ],
   ];
 
   describe.each(selections)('variables: %s', (_label, selection) => {
-    it.each(dashboards.map((d) => [d.title, d] as const))('%s: every panel returns the shape its panel needs, with rows', async (_title, dashboard) => {
-      const variables = await variablesFor(dashboard, selection);
-      const problems: string[] = [];
-      for (const panel of panelsOf(dashboard)) {
-        // A shared-result panel gets its source panel's frames: that query's result must fit this panel too.
-        const target = queryPanelOf(dashboard, panel)?.targets?.[0] as Target;
-        let result: QueryResult;
-        try {
-          result = await runSql(t.store, expandPanelSql(target.rawSql, { ...RANGE, variables }));
-        } catch (err) {
-          problems.push(`${panel.title}: ${(err as Error).message.split('\n')[0]}`);
-          continue;
+    it.each(dashboards.map((d) => [d.title, d] as const))(
+      '%s: every panel returns the shape its panel needs, with rows',
+      async (_title, dashboard) => {
+        const variables = await variablesFor(dashboard, selection);
+        const problems: string[] = [];
+        for (const panel of panelsOf(dashboard)) {
+          // A shared-result panel gets its source panel's frames: that query's result must fit this panel too.
+          const target = queryPanelOf(dashboard, panel)?.targets?.[0] as Target;
+          let result: QueryResult;
+          try {
+            result = await runSql(t.store, expandPanelSql(target.rawSql, { ...RANGE, variables }));
+          } catch (err) {
+            problems.push(`${panel.title}: ${(err as Error).message.split('\n')[0]}`);
+            continue;
+          }
+          const referenced = [
+            ...(panel.fieldConfig?.overrides ?? []).filter((o) => o.matcher.id === 'byName').map((o) => o.matcher.options),
+            ...(panel.options?.xField ? [panel.options.xField] : []),
+            ...(panel.transformations ?? []).flatMap((t) => (t.id === 'filterFieldsByName' ? (t.options.include?.names ?? []) : [])),
+          ];
+          const shape = target.format === 0 ? timeSeriesProblems(result) : tableProblems(result, panel.type, referenced);
+          for (const p of shape) problems.push(`${panel.title}: ${p}`);
+          if (result.rows.length === 0) problems.push(`${panel.title}: no rows`);
         }
-        const referenced = [
-          ...(panel.fieldConfig?.overrides ?? []).filter((o) => o.matcher.id === 'byName').map((o) => o.matcher.options),
-          ...(panel.options?.xField ? [panel.options.xField] : []),
-          ...(panel.transformations ?? []).flatMap((t) => (t.id === 'filterFieldsByName' ? (t.options.include?.names ?? []) : [])),
-        ];
-        const shape = target.format === 0 ? timeSeriesProblems(result) : tableProblems(result, panel.type, referenced);
-        for (const p of shape) problems.push(`${panel.title}: ${p}`);
-        if (result.rows.length === 0) problems.push(`${panel.title}: no rows`);
-      }
-      expect(problems).toEqual([]);
-    });
+        expect(problems).toEqual([]);
+      },
+    );
   });
 });

@@ -50,7 +50,10 @@ export async function evaluateRule(rule: ProvisionedRule, store: Store, now: num
       case 'reduce': {
         const v = input(model.expression);
         const settings = (model.settings ?? {}) as { mode?: string };
-        results.set(q.refId, Array.isArray(v) ? v : reduceValues(v, model.reducer as Reducer, settings.mode === 'dropNN' ? 'dropNN' : 'strict'));
+        results.set(
+          q.refId,
+          Array.isArray(v) ? v : reduceValues(v, model.reducer as Reducer, settings.mode === 'dropNN' ? 'dropNN' : 'strict'),
+        );
         break;
       }
       case 'threshold': {
@@ -59,7 +62,9 @@ export async function evaluateRule(rule: ProvisionedRule, store: Store, now: num
         break;
       }
       case 'math': {
-        const vars = Object.fromEntries([...results].map(([ref, v]) => [ref, Array.isArray(v) ? v : v.kind === 'numbers' ? v.numbers : []]));
+        const vars = Object.fromEntries(
+          [...results].map(([ref, v]) => [ref, Array.isArray(v) ? v : v.kind === 'numbers' ? v.numbers : []]),
+        );
         results.set(q.refId, math(String(model.expression), vars));
         break;
       }
@@ -68,9 +73,11 @@ export async function evaluateRule(rule: ProvisionedRule, store: Store, now: num
     }
   }
   const conditionValues = results.get(rule.condition);
-  if (!conditionValues || !Array.isArray(conditionValues)) throw new Error(`${rule.uid}: condition ${rule.condition} is not an expression result`);
+  if (!conditionValues || !Array.isArray(conditionValues))
+    throw new Error(`${rule.uid}: condition ${rule.condition} is not an expression result`);
   if (noData) {
-    const state = rule.noDataState === 'Alerting' ? 'Alerting' : rule.noDataState === 'OK' ? 'Normal' : (rule.noDataState as 'NoData' | 'KeepLast');
+    const state =
+      rule.noDataState === 'Alerting' ? 'Alerting' : rule.noDataState === 'OK' ? 'Normal' : (rule.noDataState as 'NoData' | 'KeepLast');
     return { state, firing: [], condition: [] };
   }
   const firing = conditionValues.filter((n) => n.value !== null && n.value !== 0);

@@ -43,7 +43,8 @@ export function timeSeriesProblems(result: QueryResult): string[] {
   const [time, ...rest] = result.columns;
   if (!time || !isTime(time.type)) problems.push(`first column must be a time, got ${time?.name}: ${time?.type}`);
   if (!rest.some((c) => isNumeric(c.type))) problems.push('no numeric value column');
-  for (const c of rest) if (!isNumeric(c.type) && !isString(c.type)) problems.push(`column ${c.name} is ${c.type}: neither a string label nor a number`);
+  for (const c of rest)
+    if (!isNumeric(c.type) && !isString(c.type)) problems.push(`column ${c.name} is ${c.type}: neither a string label nor a number`);
   if (time) {
     const times = result.rows.map((r) => timeValue(r[time.name]));
     if (times.some((t) => Number.isNaN(t))) problems.push('unparseable time values');

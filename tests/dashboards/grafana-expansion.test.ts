@@ -12,7 +12,7 @@ describe('$__conditionalAll', () => {
   });
 
   it('keeps nested parentheses in the condition and leaves the query alone on a wrong argument count', () => {
-    expect(applyConditionalAll("$__conditionalAll(has(arr, lower(x)), $v)", { v: { current: ['a'] } })).toBe('has(arr, lower(x))');
+    expect(applyConditionalAll('$__conditionalAll(has(arr, lower(x)), $v)', { v: { current: ['a'] } })).toBe('has(arr, lower(x))');
     expect(applyConditionalAll('$__conditionalAll(a, b, $v)', { v: { current: [ALL] } })).toBe('$__conditionalAll(a, b, $v)');
   });
 });
@@ -20,7 +20,9 @@ describe('$__conditionalAll', () => {
 describe('template variables', () => {
   it("quotes arrays as 'a','b', inserts single values raw, expands All to every option", () => {
     const vars = { service: { current: ['a', 'b'] }, limit: { current: '10' }, env: { current: [ALL], options: ['prod', 'test'] } };
-    expect(replaceVariables('IN ($service) LIMIT ${limit} AND env IN ($env)', vars, range)).toBe("IN ('a','b') LIMIT 10 AND env IN ('prod','test')");
+    expect(replaceVariables('IN ($service) LIMIT ${limit} AND env IN ($env)', vars, range)).toBe(
+      "IN ('a','b') LIMIT 10 AND env IN ('prod','test')",
+    );
   });
 
   it("formats sqlstring with doubled quotes, keeps macros and replaces Grafana's interval built-ins", () => {

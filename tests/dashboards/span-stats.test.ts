@@ -28,7 +28,8 @@ const TO = new Date(NOW - MINUTE - 23_000);
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 // The panels widen the range to whole minutes: from the minute holding FROM to the end of the one holding TO.
 const RAW_RANGE = `Timestamp >= toStartOfMinute(toDateTime(${seconds(FROM)})) AND Timestamp < toStartOfMinute(toDateTime(${seconds(TO)})) + INTERVAL 1 MINUTE`;
-const PRISMA_OPERATION = "if(SpanAttributes['name'] != '', SpanAttributes['name'], concat(SpanAttributes['model'], '.', SpanAttributes['method']))";
+const PRISMA_OPERATION =
+  "if(SpanAttributes['name'] != '', SpanAttributes['name'], concat(SpanAttributes['model'], '.', SpanAttributes['method']))";
 
 type Row = Record<string, unknown>;
 
@@ -46,16 +47,25 @@ function expectWithin(approx: unknown, range: unknown, what: string) {
 describe('span statistics behind the Performance panels', () => {
   let t: TestStore;
   let all: Record<string, TemplateVariable>;
-  const run = (sql: string, variables = all, range: { from: Date; to: Date; intervalMs: number } = { from: FROM, to: TO, intervalMs: MINUTE }) =>
-    t.store.query<Row>(expandPanelSql(sql, { ...range, variables }));
+  const run = (
+    sql: string,
+    variables = all,
+    range: { from: Date; to: Date; intervalMs: number } = { from: FROM, to: TO, intervalMs: MINUTE },
+  ) => t.store.query<Row>(expandPanelSql(sql, { ...range, variables }));
 
   beforeAll(async () => {
     t = await seededStore({ now: NOW });
     const options = async (sql: string) => (await t.store.query<Row>(sql)).map((r) => String(Object.values(r)[0]));
     all = {
       service: { current: [ALL], options: await options('SELECT DISTINCT ServiceName FROM otel_traces') },
-      environment: { current: [ALL], options: await options("SELECT DISTINCT ResourceAttributes['deployment.environment.name'] FROM otel_traces") },
-      route: { current: [ALL], options: await options("SELECT DISTINCT SpanAttributes['http.route'] FROM otel_traces WHERE SpanAttributes['http.route'] != ''") },
+      environment: {
+        current: [ALL],
+        options: await options("SELECT DISTINCT ResourceAttributes['deployment.environment.name'] FROM otel_traces"),
+      },
+      route: {
+        current: [ALL],
+        options: await options("SELECT DISTINCT SpanAttributes['http.route'] FROM otel_traces WHERE SpanAttributes['http.route'] != ''"),
+      },
     };
   });
   afterAll(async () => t?.drop());
@@ -63,8 +73,12 @@ describe('span statistics behind the Performance panels', () => {
   it('merges hour rows and the minutes of the edge hours (the range needs both)', async () => {
     const [from, to] = [FROM, TO].map((d) => `toDateTime(${seconds(d)})`);
     const count = async (sql: string) => Number((await t.store.query<{ n: string }>(sql))[0]?.n);
-    expect(await count(`SELECT count() AS n FROM span_hours WHERE start > toStartOfHour(${from}) AND start < toStartOfHour(${to})`)).toBeGreaterThan(0);
-    expect(await count(`SELECT count() AS n FROM span_minutes WHERE toStartOfHour(start) IN (toStartOfHour(${from}), toStartOfHour(${to}))`)).toBeGreaterThan(0);
+    expect(
+      await count(`SELECT count() AS n FROM span_hours WHERE start > toStartOfHour(${from}) AND start < toStartOfHour(${to})`),
+    ).toBeGreaterThan(0);
+    expect(
+      await count(`SELECT count() AS n FROM span_minutes WHERE toStartOfHour(start) IN (toStartOfHour(${from}), toStartOfHour(${to}))`),
+    ).toBeGreaterThan(0);
   });
 
   it('Routes table: requests and error rates exact, percentiles within the rank tolerance', async () => {
@@ -90,7 +104,8 @@ describe('span statistics behind the Performance panels', () => {
     const [rate] = await run(PERFORMANCE_SQL.requestRateStat);
     const [errors] = await run(PERFORMANCE_SQL.errorRateStat);
     const [p95] = await run(PERFORMANCE_SQL.p95Stat);
-    const [raw] = await t.store.query<Row>(`SELECT count() / ${seconds(TO) - seconds(FROM)} AS rate, countIf(StatusCode = 'Error') / count() AS errors,
+    const [raw] =
+      await t.store.query<Row>(`SELECT count() / ${seconds(TO) - seconds(FROM)} AS rate, countIf(StatusCode = 'Error') / count() AS errors,
         ${band(0.95, 'p95', 1e9)} FROM otel_traces WHERE ${RAW_RANGE} AND SpanKind = 'Server'`);
     expect(Number(rate?.requests_per_second)).toBeCloseTo(Number(raw?.rate), 9);
     expect(Number(errors?.error_rate)).toBeCloseTo(Number(raw?.errors), 12);
@@ -147,13 +162,17 @@ describe('span statistics behind the Performance panels', () => {
     const bucket = (column: string) => `toStartOfInterval(${column}, INTERVAL ${intervalMs / 1000} second)`;
     const where = `Timestamp >= toDateTime(${seconds(range.from)}) AND Timestamp <= toDateTime(${seconds(range.to)}) AND SpanKind = 'Server'`;
     const rates = await run(PERFORMANCE_SQL.requestRate, all, range);
-    const rawRates = await t.store.query<Row>(`SELECT ${bucket('Timestamp')} AS time, if(SpanAttributes['http.route'] = '', '(no route)', SpanAttributes['http.route']) AS route,
+    const rawRates =
+      await t.store.query<Row>(`SELECT ${bucket('Timestamp')} AS time, if(SpanAttributes['http.route'] = '', '(no route)', SpanAttributes['http.route']) AS route,
         count() / ${intervalMs / 1000} AS requests_per_second FROM otel_traces WHERE ${where} GROUP BY time, route ORDER BY time, route`);
     expect(rawRates.length).toBeGreaterThan(0);
-    expect(rates.map((r) => [r.time, r.route, Number(r.requests_per_second)])).toEqual(rawRates.map((r) => [r.time, r.route, Number(r.requests_per_second)]));
+    expect(rates.map((r) => [r.time, r.route, Number(r.requests_per_second)])).toEqual(
+      rawRates.map((r) => [r.time, r.route, Number(r.requests_per_second)]),
+    );
 
     const errors = await run(PERFORMANCE_SQL.errorRate, all, range);
-    const rawErrors = await t.store.query<Row>(`SELECT ${bucket('Timestamp')} AS time, ServiceName AS service, countIf(StatusCode = 'Error') / count() AS error_rate
+    const rawErrors =
+      await t.store.query<Row>(`SELECT ${bucket('Timestamp')} AS time, ServiceName AS service, countIf(StatusCode = 'Error') / count() AS error_rate
       FROM otel_traces WHERE ${where} GROUP BY time, service ORDER BY time, service`);
     expect(errors.map((r) => [r.time, r.service])).toEqual(rawErrors.map((r) => [r.time, r.service]));
     errors.forEach((r, i) => {
@@ -170,7 +189,11 @@ describe('span statistics behind the Performance panels', () => {
   });
 
   it('applies the service, environment and route variables', async () => {
-    const variables = { service: { current: ['migration-service'] }, environment: { current: ['test'] }, route: { current: ['/projects'] } };
+    const variables = {
+      service: { current: ['migration-service'] },
+      environment: { current: ['test'] },
+      route: { current: ['/projects'] },
+    };
     const panel = await run(PERFORMANCE_SQL.routeLatencyTable, variables);
     expect(panel.map((r) => r.Route)).toEqual(['/projects']);
     const [raw] = await t.store.query<Row>(`SELECT count() AS n FROM otel_traces WHERE ${RAW_RANGE} AND SpanKind = 'Server'

@@ -31,9 +31,17 @@ describe('valuesFromResult', () => {
   });
 
   it('turns table rows into labelled numbers and insists on one numeric column (format 1)', () => {
-    const table: QueryResult = { columns: [{ name: 'monitor', type: 'String' }, { name: 'missed', type: 'Float64' }], rows: [{ monitor: 'x', missed: 2 }] };
+    const table: QueryResult = {
+      columns: [
+        { name: 'monitor', type: 'String' },
+        { name: 'missed', type: 'Float64' },
+      ],
+      rows: [{ monitor: 'x', missed: 2 }],
+    };
     expect(valuesFromResult(table, 1)).toEqual({ kind: 'numbers', numbers: [{ labels: { monitor: 'x' }, value: 2 }] });
-    expect(() => valuesFromResult({ ...table, columns: [...table.columns, { name: 'n', type: 'UInt64' }] }, 1)).toThrow(/exactly one numeric column/);
+    expect(() => valuesFromResult({ ...table, columns: [...table.columns, { name: 'n', type: 'UInt64' }] }, 1)).toThrow(
+      /exactly one numeric column/,
+    );
     expect(() => valuesFromResult(table, 0)).toThrow(/time column first/);
   });
 });
@@ -60,7 +68,8 @@ describe('reduce', () => {
 
 describe('threshold', () => {
   const numbers = [0.5, 1, 1.5, NaN].map((value, i) => ({ labels: { i: String(i) }, value }));
-  const t = (type: 'gt' | 'lt' | 'within_range' | 'outside_range', params: number[]) => threshold(numbers, { type, params }).map((n) => n.value);
+  const t = (type: 'gt' | 'lt' | 'within_range' | 'outside_range', params: number[]) =>
+    threshold(numbers, { type, params }).map((n) => n.value);
 
   it('compares strictly and leaves NaN undecided', () => {
     expect(t('gt', [1])).toEqual([0, 0, 1, null]);

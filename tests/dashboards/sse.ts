@@ -29,7 +29,8 @@ export function valuesFromResult(result: QueryResult, format: number): Values {
   const labelsOf = (row: Record<string, unknown>) => Object.fromEntries(labelColumns.map((c) => [c.name, String(row[c.name])]));
   if (format === 1) {
     const numeric = result.columns.filter((c) => isNumeric(c.type));
-    if (numeric.length !== 1) throw new Error(`a table alert query needs exactly one numeric column, got ${numeric.map((c) => c.name).join(', ') || 'none'}`);
+    if (numeric.length !== 1)
+      throw new Error(`a table alert query needs exactly one numeric column, got ${numeric.map((c) => c.name).join(', ') || 'none'}`);
     const value = (numeric[0] as { name: string }).name;
     return { kind: 'numbers', numbers: result.rows.map((row) => ({ labels: labelsOf(row), value: toNumber(row[value]) })) };
   }
@@ -128,23 +129,49 @@ function tokenize(expr: string): Token[] {
   return tokens;
 }
 
-const PRECEDENCE: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '<': 4, '>': 4, '<=': 4, '>=': 4, '+': 5, '-': 5, '*': 6, '/': 6 };
+const PRECEDENCE: Record<string, number> = {
+  '||': 1,
+  '&&': 2,
+  '==': 3,
+  '!=': 3,
+  '<': 4,
+  '>': 4,
+  '<=': 4,
+  '>=': 4,
+  '+': 5,
+  '-': 5,
+  '*': 6,
+  '/': 6,
+};
 
 function apply(op: string, a: number, b: number): number {
   switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/': return a / b;
-    case '>': return a > b ? 1 : 0;
-    case '<': return a < b ? 1 : 0;
-    case '>=': return a >= b ? 1 : 0;
-    case '<=': return a <= b ? 1 : 0;
-    case '==': return a === b ? 1 : 0;
-    case '!=': return a !== b ? 1 : 0;
-    case '&&': return a !== 0 && b !== 0 ? 1 : 0;
-    case '||': return a !== 0 || b !== 0 ? 1 : 0;
-    default: throw new Error(`math: unknown operator ${op}`);
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return a / b;
+    case '>':
+      return a > b ? 1 : 0;
+    case '<':
+      return a < b ? 1 : 0;
+    case '>=':
+      return a >= b ? 1 : 0;
+    case '<=':
+      return a <= b ? 1 : 0;
+    case '==':
+      return a === b ? 1 : 0;
+    case '!=':
+      return a !== b ? 1 : 0;
+    case '&&':
+      return a !== 0 && b !== 0 ? 1 : 0;
+    case '||':
+      return a !== 0 || b !== 0 ? 1 : 0;
+    default:
+      throw new Error(`math: unknown operator ${op}`);
   }
 }
 

@@ -39,7 +39,12 @@ describe('captureError', () => {
       try {
         loadBatch('00D000000000001');
       } catch (error) {
-        result = captureError(error, { userId: 'u-42', sessionId: 's-42', url: 'https://app.example.com/migrations/7?x=1', action: 'load' });
+        result = captureError(error, {
+          userId: 'u-42',
+          sessionId: 's-42',
+          url: 'https://app.example.com/migrations/7?x=1',
+          action: 'load',
+        });
       }
       span.end();
     });
@@ -133,7 +138,10 @@ describe('captureError', () => {
     expect(server.events.map((e) => e.attributes?.['exception.message'])).toContain('handler failed after its span ended');
     const handler = otel.spans().find((s) => s.name === 'request handler')!;
     expect(handler.events).toEqual([]);
-    const messages = otel.logs().filter((r) => r.eventName === EVENT.error).map((r) => r.attributes[ATTR.exceptionMessage]);
+    const messages = otel
+      .logs()
+      .filter((r) => r.eventName === EVENT.error)
+      .map((r) => r.attributes[ATTR.exceptionMessage]);
     expect(messages).toEqual(expect.arrayContaining(['handler failed after its span ended', 'no live span anywhere']));
   });
   // OTel's HTTP conventions: a 4xx answer is the client's error, not the server's; its SERVER span stays unset.
@@ -155,7 +163,11 @@ describe('captureError', () => {
       });
     }
     const status = (name: string) => otel.spans().find((s) => s.name === name)!.status.code;
-    const exceptions = (name: string) => otel.spans().find((s) => s.name === name)!.events.filter((e) => e.name === 'exception').length;
+    const exceptions = (name: string) =>
+      otel
+        .spans()
+        .find((s) => s.name === name)!
+        .events.filter((e) => e.name === 'exception').length;
     expect(status('GET /runs/:id 404')).toBe(SpanStatusCode.UNSET);
     expect(status('POST /projects 400')).toBe(SpanStatusCode.UNSET);
     expect(status('GET /debug/error 500')).toBe(SpanStatusCode.ERROR);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ValidationError } from '../../src/analytics/index.js';
-import { classifyCategory, classifySeverity, fingerprint, markExternalServiceError, normalizeMessage, type ErrorCategory } from '../../src/errors/index.js';
+import {
+  classifyCategory,
+  classifySeverity,
+  fingerprint,
+  markExternalServiceError,
+  normalizeMessage,
+  type ErrorCategory,
+} from '../../src/errors/index.js';
 
 const withProps = (message: string, props: Record<string, unknown>) => Object.assign(new Error(message), props);
 class HttpError extends Error {
@@ -23,12 +30,20 @@ describe('category', () => {
   const cases: [string, unknown, ErrorCategory][] = [
     ['ECONNREFUSED code', withProps('connect ECONNREFUSED 127.0.0.1:5432', { code: 'ECONNREFUSED' }), 'network'],
     ['ETIMEDOUT code', withProps('read ETIMEDOUT', { code: 'ETIMEDOUT' }), 'network'],
-    ['fetch failed with cause', new TypeError('fetch failed', { cause: withProps('getaddrinfo ENOTFOUND api.example', { code: 'ENOTFOUND' }) }), 'network'],
+    [
+      'fetch failed with cause',
+      new TypeError('fetch failed', { cause: withProps('getaddrinfo ENOTFOUND api.example', { code: 'ENOTFOUND' }) }),
+      'network',
+    ],
     ['undici timeout', withProps('Connect Timeout Error', { code: 'UND_ERR_CONNECT_TIMEOUT' }), 'network'],
     ['status 401', new HttpError(401, 'request failed'), 'authentication'],
     ['status 403', new HttpError(403, 'request failed'), 'authorization'],
     ['status 429', new HttpError(429, 'request failed'), 'rate_limit'],
-    ['response.status 429 (axios-like)', withProps('Request failed with status code 429', { name: 'AxiosError', response: { status: 429 } }), 'rate_limit'],
+    [
+      'response.status 429 (axios-like)',
+      withProps('Request failed with status code 429', { name: 'AxiosError', response: { status: 429 } }),
+      'rate_limit',
+    ],
     ['status 404', new HttpError(404, 'no such migration'), 'client'],
     ['status 422', new HttpError(422, 'unprocessable'), 'validation'],
     ['status 500', new HttpError(500, 'oops'), 'server'],
@@ -38,9 +53,21 @@ describe('category', () => {
     ['ForbiddenError by name', withProps('nope', { name: 'ForbiddenError' }), 'authorization'],
     ['message: rate limit', new Error('Salesforce API rate limit exceeded'), 'rate_limit'],
     ['message: permission denied', new Error('permission denied for table accounts'), 'authorization'],
-    ['marked by an API call wrapper', markExternalServiceError(new Error('INVALID_FIELD: No such column'), { system: 'salesforce', operation: 'query' }), 'external_service'],
-    ['network failure inside an API call wrapper', markExternalServiceError(withProps('socket hang up', { code: 'ECONNRESET' }), { system: 'salesforce', operation: 'query' }), 'external_service'],
-    ['429 inside an API call wrapper stays rate_limit', markExternalServiceError(new HttpError(429, 'slow down'), { system: 'salesforce', operation: 'query' }), 'rate_limit'],
+    [
+      'marked by an API call wrapper',
+      markExternalServiceError(new Error('INVALID_FIELD: No such column'), { system: 'salesforce', operation: 'query' }),
+      'external_service',
+    ],
+    [
+      'network failure inside an API call wrapper',
+      markExternalServiceError(withProps('socket hang up', { code: 'ECONNRESET' }), { system: 'salesforce', operation: 'query' }),
+      'external_service',
+    ],
+    [
+      '429 inside an API call wrapper stays rate_limit',
+      markExternalServiceError(new HttpError(429, 'slow down'), { system: 'salesforce', operation: 'query' }),
+      'rate_limit',
+    ],
     ['plain error', new Error('undefined is not a function'), 'server'],
     ['a thrown string', 'something broke', 'server'],
   ];

@@ -42,7 +42,10 @@ function parsePrismaSchema(text: string): { models: PrismaModel[]; enums: Prisma
   const enums = blocks
     .filter(([, kind]) => kind === 'enum')
     .map(([, , name, body]) => {
-      const lines = body!.split('\n').map((l) => l.trim()).filter(Boolean);
+      const lines = body!
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
       return {
         name: name!,
         dbName: /@@map\("([^"]+)"\)/.exec(body!)?.[1] ?? name!,
@@ -51,11 +54,18 @@ function parsePrismaSchema(text: string): { models: PrismaModel[]; enums: Prisma
     });
   const enumNames = new Set(enums.map((e) => e.name));
   const modelNames = new Set(blocks.filter(([, kind]) => kind === 'model').map(([, , name]) => name!));
-  const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const list = (s: string | undefined) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   const models = blocks
     .filter(([, kind]) => kind === 'model')
     .map(([, , name, body]) => {
-      const lines = body!.split('\n').map((l) => l.trim()).filter(Boolean);
+      const lines = body!
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
       const fields: PrismaField[] = [];
       for (const line of lines.filter((l) => !l.startsWith('@@'))) {
         const m = /^(\w+)\s+(\w+)(\[\])?(\?)?\s*(.*)$/.exec(line);
@@ -127,7 +137,8 @@ function expectedColumnType(field: PrismaField, enums: PrismaEnum[]): Partial<Co
     case 'Json':
       return { data_type: 'jsonb' };
     case 'DateTime':
-      if (native?.startsWith('Timestamptz')) return { data_type: 'timestamp with time zone', datetime_precision: Number.isNaN(arg) ? 6 : arg };
+      if (native?.startsWith('Timestamptz'))
+        return { data_type: 'timestamp with time zone', datetime_precision: Number.isNaN(arg) ? 6 : arg };
       return { data_type: 'timestamp without time zone', datetime_precision: 3 };
     default:
       throw new Error(`no mapping for Prisma type ${field.type}`);
@@ -183,10 +194,13 @@ describe('migration service: db/schema.sql and prisma/schema.prisma agree', () =
           continue;
         }
         for (const [key, value] of Object.entries(expectedColumnType(field, prisma.enums))) {
-          if (column[key as keyof Column] !== value) problems.push(`${where}: ${key} is ${column[key as keyof Column]}, Prisma needs ${value}`);
+          if (column[key as keyof Column] !== value)
+            problems.push(`${where}: ${key} is ${column[key as keyof Column]}, Prisma needs ${value}`);
         }
-        if ((column.is_nullable === 'YES') !== field.optional) problems.push(`${where}: nullable ${column.is_nullable}, Prisma optional ${field.optional}`);
-        if ((column.column_default !== null) !== field.hasDefault) problems.push(`${where}: default ${column.column_default}, Prisma @default ${field.hasDefault}`);
+        if ((column.is_nullable === 'YES') !== field.optional)
+          problems.push(`${where}: nullable ${column.is_nullable}, Prisma optional ${field.optional}`);
+        if ((column.column_default !== null) !== field.hasDefault)
+          problems.push(`${where}: default ${column.column_default}, Prisma @default ${field.hasDefault}`);
       }
     }
     expect(problems).toEqual([]);
@@ -207,7 +221,13 @@ describe('migration service: db/schema.sql and prisma/schema.prisma agree', () =
   });
 
   it('has a foreign key for every Prisma relation, with the same delete rule', async () => {
-    const { rows } = await pool.query<{ table_name: string; column_name: string; ref_table: string; ref_column: string; delete_rule: string }>(
+    const { rows } = await pool.query<{
+      table_name: string;
+      column_name: string;
+      ref_table: string;
+      ref_column: string;
+      delete_rule: string;
+    }>(
       `SELECT kcu.table_name, kcu.column_name, ccu.table_name AS ref_table, ccu.column_name AS ref_column, rc.delete_rule
          FROM information_schema.referential_constraints rc
          JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = rc.constraint_name
@@ -241,11 +261,20 @@ describe('migration service: db/schema.sql and prisma/schema.prisma agree', () =
         GROUP BY t.relname, i.indexrelid, i.indisprimary`,
     );
     for (const model of prisma.models) {
-      const primary = model.fields.filter((f) => f.isId).map((f) => f.column).join();
-      expect(rows.some((r) => r.table_name === model.table && r.is_primary && r.columns.join() === primary), `${model.table} primary key`).toBe(true);
+      const primary = model.fields
+        .filter((f) => f.isId)
+        .map((f) => f.column)
+        .join();
+      expect(
+        rows.some((r) => r.table_name === model.table && r.is_primary && r.columns.join() === primary),
+        `${model.table} primary key`,
+      ).toBe(true);
       for (const unique of model.uniques) {
         const cols = unique.map((name) => model.fields.find((f) => f.name === name)!.column).join();
-        expect(rows.some((r) => r.table_name === model.table && r.columns.join() === cols), `${model.table} (${cols})`).toBe(true);
+        expect(
+          rows.some((r) => r.table_name === model.table && r.columns.join() === cols),
+          `${model.table} (${cols})`,
+        ).toBe(true);
       }
     }
   });

@@ -26,7 +26,12 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let service: RunningServer;
 const USER = { 'x-user-id': 'user-42', 'x-session-id': 'session-abc', 'x-org-id': 'org-7' };
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = USER): Promise<{ status: number; body: Json }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = USER,
+): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${service.url}${path}`, {
     method,
     headers: { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) },
@@ -73,7 +78,8 @@ beforeAll(async () => {
   });
   source = (await call('POST', '/organisations', { name: 'Acme Production', type: 'production' })).body;
   target = (await call('POST', '/organisations', { name: 'Acme UAT', type: 'sandbox' })).body;
-  project = (await call('POST', '/projects', { name: 'Accounts', sourceOrgId: source.id, targetOrgId: target.id, template: 'accounts' })).body;
+  project = (await call('POST', '/projects', { name: 'Accounts', sourceOrgId: source.id, targetOrgId: target.id, template: 'accounts' }))
+    .body;
 });
 
 afterAll(async () => {
@@ -84,7 +90,12 @@ afterAll(async () => {
 
 describe('migration runs', () => {
   it('makes a run a migration.run span with extract, transform and load child spans and record metrics', async () => {
-    const { body: started } = await call('POST', `/projects/${project.id}/runs`, { records: 1000, failureRate: 0.05, batchSize: 200, seed: 42 });
+    const { body: started } = await call('POST', `/projects/${project.id}/runs`, {
+      records: 1000,
+      failureRate: 0.05,
+      batchSize: 200,
+      seed: 42,
+    });
     const run = await waitForRun(started.id);
     expect(run.status).toBe('succeeded');
 
@@ -108,23 +119,37 @@ describe('migration runs', () => {
     expect(phases.map((p) => p.name)).toEqual(['migration.phase extract', 'migration.phase transform', 'migration.phase load']);
     for (const phase of phases) expect(phase.parentSpanContext?.spanId).toBe(span.spanContext().spanId);
     const byName = Object.fromEntries(phases.map((p) => [p.attributes['tc9.migration.phase'], p.attributes]));
-    expect(byName.transform).toMatchObject({ 'tc9.migration.records.processed': 975, 'tc9.migration.records.failed': 25, 'tc9.migration.failure_reason': 'REQUIRED_FIELD_MISSING' });
-    expect(byName.load).toMatchObject({ 'tc9.migration.records.processed': 950, 'tc9.migration.records.failed': 25, 'tc9.migration.failure_reason': 'INACTIVE_OWNER_OR_USER' });
+    expect(byName.transform).toMatchObject({
+      'tc9.migration.records.processed': 975,
+      'tc9.migration.records.failed': 25,
+      'tc9.migration.failure_reason': 'REQUIRED_FIELD_MISSING',
+    });
+    expect(byName.load).toMatchObject({
+      'tc9.migration.records.processed': 950,
+      'tc9.migration.records.failed': 25,
+      'tc9.migration.failure_reason': 'INACTIVE_OWNER_OR_USER',
+    });
 
     // Five query calls under extract, five upserts under load, as client spans.
     const calls = trace.filter((s) => s.name === 'migration.api_call');
-    const phaseOf = (c: ReadableSpan) => phases.find((p) => p.spanContext().spanId === c.parentSpanContext?.spanId)?.attributes['tc9.migration.phase'];
+    const phaseOf = (c: ReadableSpan) =>
+      phases.find((p) => p.spanContext().spanId === c.parentSpanContext?.spanId)?.attributes['tc9.migration.phase'];
     expect(calls.map((c) => `${phaseOf(c)}:${c.attributes['tc9.api.system']}:${c.attributes['tc9.api.operation']}`).sort()).toEqual([
       ...Array(5).fill('extract:salesforce:query'),
       ...Array(5).fill('load:salesforce:upsert'),
     ]);
 
     const records = await otel.metric('tc9.migration.records');
-    const run42 = (phase: string, outcome: string) => sumWhere(records, { 'tc9.migration.phase': phase, 'tc9.migration.outcome': outcome, 'tc9.migration.template': 'accounts' });
+    const run42 = (phase: string, outcome: string) =>
+      sumWhere(records, { 'tc9.migration.phase': phase, 'tc9.migration.outcome': outcome, 'tc9.migration.template': 'accounts' });
     // This test's run is the first of the file: the cumulative sums are its own.
-    expect([run42('extract', 'processed'), run42('transform', 'processed'), run42('transform', 'failed'), run42('load', 'processed'), run42('load', 'failed')]).toEqual([
-      1000, 975, 25, 950, 25,
-    ]);
+    expect([
+      run42('extract', 'processed'),
+      run42('transform', 'processed'),
+      run42('transform', 'failed'),
+      run42('load', 'processed'),
+      run42('load', 'failed'),
+    ]).toEqual([1000, 975, 25, 950, 25]);
     const apiCalls = await otel.metric('tc9.migration.api_calls');
     expect(sumWhere(apiCalls, { 'tc9.migration.outcome': 'succeeded' })).toBe(10);
     const runs = await otel.metric('tc9.migration.runs');
@@ -132,7 +157,12 @@ describe('migration runs', () => {
   });
 
   it('fails the run span of a broken run and reports the cause as an external_service error in its trace', async () => {
-    const { body: started } = await call('POST', `/projects/${project.id}/runs`, { records: 1000, failureRate: 0, batchSize: 200, failAt: 'load' });
+    const { body: started } = await call('POST', `/projects/${project.id}/runs`, {
+      records: 1000,
+      failureRate: 0,
+      batchSize: 200,
+      failAt: 'load',
+    });
     expect((await waitForRun(started.id)).status).toBe('failed');
     const span = await runSpan(started.id);
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
@@ -143,7 +173,12 @@ describe('migration runs', () => {
     expect(load?.status.code).toBe(SpanStatusCode.ERROR);
     const failedCall = otel
       .spans()
-      .find((s) => s.name === 'migration.api_call' && s.spanContext().traceId === span.spanContext().traceId && s.status.code === SpanStatusCode.ERROR);
+      .find(
+        (s) =>
+          s.name === 'migration.api_call' &&
+          s.spanContext().traceId === span.spanContext().traceId &&
+          s.status.code === SpanStatusCode.ERROR,
+      );
     expect(failedCall).toBeDefined();
 
     const error = events('tc9.error').find((l) => l.spanContext?.traceId === span.spanContext().traceId);
@@ -153,7 +188,13 @@ describe('migration runs', () => {
 
   it('ends the run span cancelled when the service closes during a run', async () => {
     // Its own server on the same database, so closing it leaves the shared one running.
-    const other = await startServer({ databaseUrl: db.url, port: 0, apiLatency: { baseMs: 30, perRecordMs: 0 }, sweeper: false, onError: () => undefined });
+    const other = await startServer({
+      databaseUrl: db.url,
+      port: 0,
+      apiLatency: { baseMs: 30, perRecordMs: 0 },
+      sweeper: false,
+      onError: () => undefined,
+    });
     try {
       const res = await fetch(`${other.url}/projects/${project.id}/runs`, {
         method: 'POST',
@@ -180,7 +221,9 @@ describe('journey events', () => {
     expect(login?.attributes).toMatchObject({ 'user.id': 'user-9', 'tc9.prop.method': 'sso', 'tc9.event.kind': 'analytics' });
     expect(events('session.start').some((l) => l.attributes['session.id'] === body.sessionId)).toBe(true);
 
-    expect((await call('DELETE', '/sessions/current', undefined, { 'x-user-id': 'user-9', 'x-session-id': body.sessionId })).status).toBe(204);
+    expect((await call('DELETE', '/sessions/current', undefined, { 'x-user-id': 'user-9', 'x-session-id': body.sessionId })).status).toBe(
+      204,
+    );
     expect(events('user.logout').find((l) => l.attributes['session.id'] === body.sessionId)?.attributes['user.id']).toBe('user-9');
     const end = events('session.end').find((l) => l.attributes['session.id'] === body.sessionId);
     expect(Number(end?.attributes['tc9.duration_ms'])).toBeGreaterThanOrEqual(0);
@@ -195,12 +238,24 @@ describe('journey events', () => {
     const connected = await call('POST', `/organisations/${target.id}/connect`);
     expect(connected).toMatchObject({ status: 200, body: { connected: true, organisation: { id: target.id } } });
     const org = events('organisation.connected').find((l) => l.attributes['tc9.prop.resource_id'] === target.id);
-    expect(org?.attributes).toMatchObject({ 'tc9.org.id': target.id, 'tc9.org.type': 'sandbox', 'user.id': 'user-42', 'session.id': 'session-abc' });
+    expect(org?.attributes).toMatchObject({
+      'tc9.org.id': target.id,
+      'tc9.org.type': 'sandbox',
+      'user.id': 'user-42',
+      'session.id': 'session-abc',
+    });
     expect((await call('POST', `/organisations/${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}/connect`)).status).toBe(404);
 
-    const created = (await call('POST', '/projects', { name: 'Contacts', sourceOrgId: source.id, targetOrgId: target.id, template: 'contacts' })).body;
+    const created = (
+      await call('POST', '/projects', { name: 'Contacts', sourceOrgId: source.id, targetOrgId: target.id, template: 'contacts' })
+    ).body;
     const createdEvent = events('migration.created').find((l) => l.attributes['tc9.prop.resource_id'] === created.id);
-    expect(createdEvent?.attributes).toMatchObject({ 'tc9.prop.template': 'contacts', 'user.id': 'user-42', 'session.id': 'session-abc', 'tc9.org.id': 'org-7' });
+    expect(createdEvent?.attributes).toMatchObject({
+      'tc9.prop.template': 'contacts',
+      'user.id': 'user-42',
+      'session.id': 'session-abc',
+      'tc9.org.id': 'org-7',
+    });
 
     const { body: run } = await call('POST', `/projects/${created.id}/runs`, { records: 100, batchSize: 50 });
     const executed = events('migration.executed').find((l) => l.attributes['tc9.prop.run_id'] === run.id);
@@ -220,7 +275,12 @@ describe('request errors', () => {
     expect((await call('GET', '/no/such/route')).status).toBe(404);
     const errors = events('tc9.error');
     const byAction = (action: string) => errors.find((l) => l.attributes['tc9.prop.action'] === action)?.attributes;
-    expect(byAction('GET /debug/error')).toMatchObject({ 'tc9.error.category': 'server', 'tc9.error.severity': 'error', 'user.id': 'user-42', 'url.path': '/debug/error' });
+    expect(byAction('GET /debug/error')).toMatchObject({
+      'tc9.error.category': 'server',
+      'tc9.error.severity': 'error',
+      'user.id': 'user-42',
+      'url.path': '/debug/error',
+    });
     expect(byAction('POST /organisations')).toMatchObject({ 'tc9.error.category': 'validation', 'tc9.error.severity': 'warning' });
     expect(byAction('GET /no/such/route')).toMatchObject({ 'tc9.error.category': 'client' });
     const counted = await otel.metric('tc9.errors');

@@ -90,9 +90,13 @@ describe('migration service HTTP API', () => {
       onError: (err, context) => serverErrors.push({ err, context }),
     });
     call = client(service.url);
-    source = (await call('POST', '/organisations', { name: 'Acme Production', type: 'production', instanceUrl: 'https://acme.my.salesforce.com' })).body;
+    source = (
+      await call('POST', '/organisations', { name: 'Acme Production', type: 'production', instanceUrl: 'https://acme.my.salesforce.com' })
+    ).body;
     target = (await call('POST', '/organisations', { name: 'Acme UAT', type: 'sandbox' })).body;
-    project = (await call('POST', '/projects', { name: 'Accounts to UAT', sourceOrgId: source.id, targetOrgId: target.id, template: 'accounts' })).body;
+    project = (
+      await call('POST', '/projects', { name: 'Accounts to UAT', sourceOrgId: source.id, targetOrgId: target.id, template: 'accounts' })
+    ).body;
   });
 
   afterAll(async () => {
@@ -277,10 +281,34 @@ describe('migration service HTTP API', () => {
     const cases: [string, string, () => string, () => unknown, string][] = [
       ['organisation without name', 'POST', () => '/organisations', () => ({ type: 'sandbox' }), 'name'],
       ['organisation with an unknown type', 'POST', () => '/organisations', () => ({ name: 'x', type: 'staging' }), 'type'],
-      ['organisation with a bad instanceUrl', 'POST', () => '/organisations', () => ({ name: 'x', type: 'sandbox', instanceUrl: 'not a url' }), 'instanceUrl'],
-      ['project with a malformed sourceOrgId', 'POST', () => '/projects', () => ({ name: 'p', sourceOrgId: 'abc', targetOrgId: target.id }), 'sourceOrgId'],
-      ['project from and to the same org', 'POST', () => '/projects', () => ({ name: 'p', sourceOrgId: source.id, targetOrgId: source.id }), 'targetOrgId'],
-      ['project with an empty name', 'POST', () => '/projects', () => ({ name: ' ', sourceOrgId: source.id, targetOrgId: target.id }), 'name'],
+      [
+        'organisation with a bad instanceUrl',
+        'POST',
+        () => '/organisations',
+        () => ({ name: 'x', type: 'sandbox', instanceUrl: 'not a url' }),
+        'instanceUrl',
+      ],
+      [
+        'project with a malformed sourceOrgId',
+        'POST',
+        () => '/projects',
+        () => ({ name: 'p', sourceOrgId: 'abc', targetOrgId: target.id }),
+        'sourceOrgId',
+      ],
+      [
+        'project from and to the same org',
+        'POST',
+        () => '/projects',
+        () => ({ name: 'p', sourceOrgId: source.id, targetOrgId: source.id }),
+        'targetOrgId',
+      ],
+      [
+        'project with an empty name',
+        'POST',
+        () => '/projects',
+        () => ({ name: ' ', sourceOrgId: source.id, targetOrgId: target.id }),
+        'name',
+      ],
       ['run with failureRate above 1', 'POST', () => `/projects/${project.id}/runs`, () => ({ failureRate: 1.5 }), 'failureRate'],
       ['run with a fractional record count', 'POST', () => `/projects/${project.id}/runs`, () => ({ records: 10.5 }), 'records'],
       ['run with batchSize 0', 'POST', () => `/projects/${project.id}/runs`, () => ({ batchSize: 0 }), 'batchSize'],

@@ -21,7 +21,14 @@ beforeAll(async () => {
   sentry = await startSentryReceiver();
   service = await startApp(`${REPO}dist/examples/migration-service/server.js`, {
     // Consent granted by default: the journey's analytics events are kept as they are.
-    env: { ...otlp.env, DATABASE_URL: db.url, PORT: '0', SENTRY_DSN: sentry.dsn, OTEL_SERVICE_NAME: 'migration-service', TC9_CONSENT_DEFAULT: 'granted' },
+    env: {
+      ...otlp.env,
+      DATABASE_URL: db.url,
+      PORT: '0',
+      SENTRY_DSN: sentry.dsn,
+      OTEL_SERVICE_NAME: 'migration-service',
+      TC9_CONSENT_DEFAULT: 'granted',
+    },
   });
 });
 afterAll(async () => {
@@ -39,7 +46,9 @@ it('traces a request through Express, Prisma and pg in one trace', async () => {
   expect(res.status).toBe(201);
 
   const server = await otlp.waitForSpans((spans) =>
-    spans.find((s) => s.kind === 'SERVER' && s.attributes['http.route'] === '/organisations' && s.attributes['http.request.method'] === 'POST'),
+    spans.find(
+      (s) => s.kind === 'SERVER' && s.attributes['http.route'] === '/organisations' && s.attributes['http.request.method'] === 'POST',
+    ),
   );
   expect(server.attributes['http.response.status_code']).toBe(201);
   expect(server.resource['service.name']).toBe('migration-service');
@@ -76,14 +85,18 @@ it('traces a request through Express, Prisma and pg in one trace', async () => {
   expect(byId.get(insert!.parentSpanId ?? '')?.name).toBe('prisma:client:operation');
   // Whatever was left out, every exported span but the root still has its parent in the trace.
   for (const s of trace) if (s !== server) expect(byId.has(s.parentSpanId ?? '')).toBe(true);
-  expect(trace.some((s) => s.scope.name === '@opentelemetry/instrumentation-express' && s.attributes['http.route'] === '/organisations')).toBe(true);
+  expect(
+    trace.some((s) => s.scope.name === '@opentelemetry/instrumentation-express' && s.attributes['http.route'] === '/organisations'),
+  ).toBe(true);
 });
 
 it('links the error of GET /debug/error in Sentry to its trace', async () => {
   const res = await fetch(`${service.url}/debug/error`);
   expect(res.status).toBe(500);
 
-  const server = await otlp.waitForSpans((spans) => spans.find((s) => s.kind === 'SERVER' && s.attributes['http.route'] === '/debug/error'));
+  const server = await otlp.waitForSpans((spans) =>
+    spans.find((s) => s.kind === 'SERVER' && s.attributes['http.route'] === '/debug/error'),
+  );
   expect(server.attributes['http.response.status_code']).toBe(500);
   const event = await sentry.waitForItems('event', (items) => items.find((i) => i.payload.exception)?.payload);
   expect(event.exception.values[0].value).toContain('Intentional error from GET /debug/error');
@@ -93,7 +106,11 @@ it('links the error of GET /debug/error in Sentry to its trace', async () => {
 
 it('emits the journey events with the request session id and trace id', async () => {
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${service.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${service.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   const signIn = await post('/sessions', { userId: 'journey-user' });
   expect(signIn.status).toBe(201);
   const { sessionId } = (await signIn.json()) as { sessionId: string };
@@ -101,7 +118,9 @@ it('emits the journey events with the request session id and trace id', async ()
   const org = (await (await post('/organisations', { name: 'Journey Org', type: 'sandbox' }, who)).json()) as { id: string };
   const other = (await (await post('/organisations', { name: 'Journey Target', type: 'developer' }, who)).json()) as { id: string };
   expect((await post(`/organisations/${org.id}/connect`, {}, who)).status).toBe(200);
-  const project = (await (await post('/projects', { name: 'Journey', sourceOrgId: org.id, targetOrgId: other.id, template: 'journey' }, who)).json()) as { id: string };
+  const project = (await (
+    await post('/projects', { name: 'Journey', sourceOrgId: org.id, targetOrgId: other.id, template: 'journey' }, who)
+  ).json()) as { id: string };
   expect((await post(`/projects/${project.id}/runs`, { records: 20, batchSize: 10 }, who)).status).toBe(202);
 
   const cases: [event: string, route: string][] = [
@@ -114,7 +133,13 @@ it('emits the journey events with the request session id and trace id', async ()
     const pairs = cases.map(([event, route]) => {
       const log = logs.find((l) => l.eventName === event && l.attributes['session.id'] === sessionId);
       // The request's own server span: its route, and the trace the event was emitted in.
-      const span = otlp.spans.find((s) => s.kind === 'SERVER' && s.attributes['http.route'] === route && s.attributes['http.request.method'] === 'POST' && s.traceId === log?.traceId);
+      const span = otlp.spans.find(
+        (s) =>
+          s.kind === 'SERVER' &&
+          s.attributes['http.route'] === route &&
+          s.attributes['http.request.method'] === 'POST' &&
+          s.traceId === log?.traceId,
+      );
       return log && span ? { event, log, span } : undefined;
     });
     return pairs.every(Boolean) ? pairs : undefined;

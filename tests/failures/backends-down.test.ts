@@ -29,7 +29,9 @@ it('serves a load run while ClickHouse and Sentry are unreachable, reporting eac
   const baseline = await rss(app);
   const answers = [...warmUp, ...(await hammer(app.url, paths.slice(200)))];
   const wrong = answers.filter((a, i) =>
-    i % 5 === 4 ? a.status !== 500 || a.body.error !== 'payment failed' || a.body.n !== i : a.status !== 200 || a.body.n !== i || typeof a.body.eventId !== 'string',
+    i % 5 === 4
+      ? a.status !== 500 || a.body.error !== 'payment failed' || a.body.n !== i
+      : a.status !== 200 || a.body.n !== i || typeof a.body.eventId !== 'string',
   );
   expect(wrong).toEqual([]);
   expect(await rss(app)).toBeLessThan(baseline + 64 * 1024 * 1024);
@@ -40,7 +42,9 @@ it('serves a load run while ClickHouse and Sentry are unreachable, reporting eac
     const reports = stderr.match(new RegExp(`tc9-observability: insert into ${table} \\(clickhouse store\\) failed: .*ECONNREFUSED`, 'g'));
     expect(reports, table).toHaveLength(1);
   }
-  expect(stderr.match(/tc9-observability: /g)).toHaveLength(stderr.match(/tc9-observability: insert into otel_\w+ \(clickhouse store\) failed/g)!.length);
+  expect(stderr.match(/tc9-observability: /g)).toHaveLength(
+    stderr.match(/tc9-observability: insert into otel_\w+ \(clickhouse store\) failed/g)!.length,
+  );
   expect(stderr).not.toMatch(UNHANDLED);
   expect(app.process.exitCode).toBeNull();
 }, 180_000);

@@ -17,12 +17,19 @@ afterAll(async () => {
 }, 180_000);
 
 const orders = (logs: ReceivedLogRecord[], run: string) =>
-  logs.filter((l) => l.eventName === 'order.placed' && l.attributes['tc9.prop.run'] === run).map((l) => String(l.attributes['tc9.event.id']));
+  logs
+    .filter((l) => l.eventName === 'order.placed' && l.attributes['tc9.prop.run'] === run)
+    .map((l) => String(l.attributes['tc9.event.id']));
 
 it('serves a load run with the collector down, in bounded memory, and delivers every event once the collector is up', async () => {
   const port = await deadPort();
   const spool = tempDir('tc9-failures-spool-');
-  const app = await startAnalyticsApp({ ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, TC9_SPOOL_DIR: spool, RUN: 'load' });
+  const app = await startAnalyticsApp({
+    ...FAST_EXPORT,
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    TC9_SPOOL_DIR: spool,
+    RUN: 'load',
+  });
   apps.push(app);
 
   const paths = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `/order?n=${from + i}`);
@@ -31,7 +38,9 @@ it('serves a load run with the collector down, in bounded memory, and delivers e
   const load = await hammer(app.url, paths(300, 3300));
 
   const answers = [...warmUp, ...load];
-  expect(answers.filter((a) => a.status !== 200 || a.body.n !== Number(a.path.split('=')[1]) || typeof a.body.eventId !== 'string')).toEqual([]);
+  expect(
+    answers.filter((a) => a.status !== 200 || a.body.n !== Number(a.path.split('=')[1]) || typeof a.body.eventId !== 'string'),
+  ).toEqual([]);
   expect(await rss(app)).toBeLessThan(baseline + 64 * 1024 * 1024);
   await waitFor(() => spoolBatchCount(spool) > 0, { what: 'batches in the spool' });
 

@@ -41,7 +41,11 @@ describe.each<Framework>(['express', 'fastify'])('ingest endpoint on %s under ho
       while (next < cases.length) {
         const index = next++;
         const c = cases[index]!;
-        outcomes[index] = { index, kind: c.kind, status: await send(server.url, c).catch((error: unknown) => -1 * (String(error).length || 1)) };
+        outcomes[index] = {
+          index,
+          kind: c.kind,
+          status: await send(server.url, c).catch((error: unknown) => -1 * (String(error).length || 1)),
+        };
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
@@ -54,8 +58,20 @@ describe.each<Framework>(['express', 'fastify'])('ingest endpoint on %s under ho
 
     const before = server.records().length;
     const good = validBrowserEvent({ event: 'report.exported', properties: { format: 'csv' } });
-    expect(await send(server.url, { kind: 'valid', headers: { 'content-type': 'application/json', 'x-write-key': WRITE_KEY }, body: JSON.stringify({ batch: [good] }), invalid: false })).toBe(200);
-    expect(server.records().slice(before).map((r) => r.attributes['tc9.event.id'])).toEqual([good.id]);
+    expect(
+      await send(server.url, {
+        kind: 'valid',
+        headers: { 'content-type': 'application/json', 'x-write-key': WRITE_KEY },
+        body: JSON.stringify({ batch: [good] }),
+        invalid: false,
+      }),
+    ).toBe(200);
+    expect(
+      server
+        .records()
+        .slice(before)
+        .map((r) => r.attributes['tc9.event.id']),
+    ).toEqual([good.id]);
   }, 180_000);
 });
 

@@ -13,14 +13,14 @@ export const seeded: (seed: number) => Random = seededRandom;
 export const SQL_INJECTIONS = [
   "'); DROP TABLE otel_logs; --",
   "' OR 1=1 --",
-  "\" OR \"\"=\"",
-  "1; DELETE FROM otel_logs WHERE 1=1",
+  '" OR ""="',
+  '1; DELETE FROM otel_logs WHERE 1=1',
   "'; TRUNCATE TABLE otel_traces; SELECT '",
-  "{name:String}",
+  '{name:String}',
   "\\'; DROP DATABASE otel; --",
   "x' UNION SELECT * FROM system.users --",
-  "`; SYSTEM SHUTDOWN; --",
-  "0x27 OR 0x31=0x31",
+  '`; SYSTEM SHUTDOWN; --',
+  '0x27 OR 0x31=0x31',
 ];
 
 const STRANGE_STRINGS = [
@@ -95,7 +95,8 @@ export function hostileJsonValue(random: Random, depth = 0): unknown {
       return Array.from({ length: int(random, 5) }, () => hostileJsonValue(random, depth + 1));
     default: {
       const out: Record<string, unknown> = {};
-      for (let i = int(random, 5); i > 0; i--) out[random() < 0.3 ? pick(random, STRANGE_STRINGS) : `k${i}`] = hostileJsonValue(random, depth + 1);
+      for (let i = int(random, 5); i > 0; i--)
+        out[random() < 0.3 ? pick(random, STRANGE_STRINGS) : `k${i}`] = hostileJsonValue(random, depth + 1);
       return out;
     }
   }
@@ -127,7 +128,15 @@ export function invalidBrowserEvent(random: Random): unknown {
       event.id = pick(random, [hostileString(random), 42, null, {}, [], `${randomUUID().toUpperCase()}x`]);
       break;
     case 2:
-      event.event = pick(random, [...SQL_INJECTIONS, '', '9starts.with.digit', 'x'.repeat(129), 'tc9.error', 'tc9.performance', 'feature.used']);
+      event.event = pick(random, [
+        ...SQL_INJECTIONS,
+        '',
+        '9starts.with.digit',
+        'x'.repeat(129),
+        'tc9.error',
+        'tc9.performance',
+        'feature.used',
+      ]);
       break;
     case 3:
       event.timestamp = pick(random, ['yesterday', '2025-13-40T99:99:99Z', 1_700_000_000_000, '', null]);
@@ -142,7 +151,13 @@ export function invalidBrowserEvent(random: Random): unknown {
       ]);
       break;
     case 5:
-      event.context = pick(random, [{ url: 'javascript:alert(1)' }, { path: 'no-slash' }, { screenResolution: '1e9x1' }, { locale: 'x'.repeat(36) }, 'ctx']);
+      event.context = pick(random, [
+        { url: 'javascript:alert(1)' },
+        { path: 'no-slash' },
+        { screenResolution: '1e9x1' },
+        { locale: 'x'.repeat(36) },
+        'ctx',
+      ]);
       break;
     default:
       event.sessionId = pick(random, ['', 'x'.repeat(129), 7, null]);
@@ -164,7 +179,13 @@ export function ingestCase(random: Random, writeKey: string): IngestCase {
   const headers = { 'content-type': 'application/json', 'x-write-key': writeKey };
   const json = (value: unknown) => JSON.stringify(value);
   const r = int(random, 100);
-  if (r < 10) return { kind: 'garbage bytes', headers, body: Buffer.from(Array.from({ length: int(random, 2000) + 1 }, () => int(random, 256))), invalid: true };
+  if (r < 10)
+    return {
+      kind: 'garbage bytes',
+      headers,
+      body: Buffer.from(Array.from({ length: int(random, 2000) + 1 }, () => int(random, 256))),
+      invalid: true,
+    };
   if (r < 18) {
     const text = json({ batch: [validBrowserEvent()] });
     return { kind: 'truncated JSON', headers, body: text.slice(0, int(random, text.length - 1)), invalid: true };
@@ -181,23 +202,68 @@ export function ingestCase(random: Random, writeKey: string): IngestCase {
     const body = `{"batch":[${json(validBrowserEvent()).slice(0, -1)},"properties":{"deep":${inner}}}]}`;
     return { kind: 'deeply nested property', headers, body, invalid: depth > 8 };
   }
-  if (r < 38) return { kind: 'oversized body', headers, body: json({ batch: [validBrowserEvent({ properties: { blob: 'x'.repeat(520 * 1024) } })] }), invalid: true };
+  if (r < 38)
+    return {
+      kind: 'oversized body',
+      headers,
+      body: json({ batch: [validBrowserEvent({ properties: { blob: 'x'.repeat(520 * 1024) } })] }),
+      invalid: true,
+    };
   if (r < 43) {
     const batch = random() < 0.5 ? [] : Array.from({ length: 501 }, () => validBrowserEvent());
     return { kind: 'batch size', headers, body: json({ batch }), invalid: true };
   }
   if (r < 48) {
     // Unknown keys are dropped, so the first is acceptable; the second fails on sentAt.
-    if (random() < 0.5) return { kind: 'prototype pollution', headers, body: `{"batch":[${json(validBrowserEvent())}],"__proto__":{"polluted":true}}`, invalid: false };
+    if (random() < 0.5)
+      return {
+        kind: 'prototype pollution',
+        headers,
+        body: `{"batch":[${json(validBrowserEvent())}],"__proto__":{"polluted":true}}`,
+        invalid: false,
+      };
     const body = `{"batch":[${json(validBrowserEvent()).slice(0, -1)},"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}],"sentAt":"never"}`;
     return { kind: 'prototype pollution', headers, body, invalid: true };
   }
-  if (r < 52) return { kind: 'no or wrong write key', headers: { 'content-type': 'application/json', ...(random() < 0.5 ? {} : { 'x-write-key': hostileString(random).replace(/[^\x21-\x7e]/g, '') || 'wrong' }) }, body: json({ batch: [validBrowserEvent()] }), invalid: true };
-  if (r < 55) return { kind: 'compressed', headers: { ...headers, 'content-encoding': pick(random, ['gzip', 'br', 'deflate']) }, body: json({ batch: [validBrowserEvent()] }), invalid: true };
-  if (r < 57) return { kind: 'method', method: pick(random, ['PUT', 'DELETE', 'PATCH']), headers, body: json({ batch: [validBrowserEvent()] }), invalid: true };
-  if (r < 60) return { kind: 'envelope fields', headers, body: json({ batch: [validBrowserEvent()], sentAt: hostileJsonValue(random) ?? 'x', writeKey: 42 }), invalid: true };
+  if (r < 52)
+    return {
+      kind: 'no or wrong write key',
+      headers: {
+        'content-type': 'application/json',
+        ...(random() < 0.5 ? {} : { 'x-write-key': hostileString(random).replace(/[^\x21-\x7e]/g, '') || 'wrong' }),
+      },
+      body: json({ batch: [validBrowserEvent()] }),
+      invalid: true,
+    };
+  if (r < 55)
+    return {
+      kind: 'compressed',
+      headers: { ...headers, 'content-encoding': pick(random, ['gzip', 'br', 'deflate']) },
+      body: json({ batch: [validBrowserEvent()] }),
+      invalid: true,
+    };
+  if (r < 57)
+    return {
+      kind: 'method',
+      method: pick(random, ['PUT', 'DELETE', 'PATCH']),
+      headers,
+      body: json({ batch: [validBrowserEvent()] }),
+      invalid: true,
+    };
+  if (r < 60)
+    return {
+      kind: 'envelope fields',
+      headers,
+      body: json({ batch: [validBrowserEvent()], sentAt: hostileJsonValue(random) ?? 'x', writeKey: 42 }),
+      invalid: true,
+    };
   // The common case: batches whose events are each made invalid.
-  return { kind: 'invalid events', headers, body: json({ batch: Array.from({ length: 1 + int(random, 5) }, () => invalidBrowserEvent(random)) }), invalid: true };
+  return {
+    kind: 'invalid events',
+    headers,
+    body: json({ batch: Array.from({ length: 1 + int(random, 5) }, () => invalidBrowserEvent(random)) }),
+    invalid: true,
+  };
 }
 
 class Money {
@@ -223,13 +289,17 @@ export function analyticsCase(random: Random): unknown {
     case 4:
       return event({ properties: { deep: JSON.parse(nestedJson(20 + int(random, 5000), random() < 0.5)) as unknown } });
     case 5:
-      return event({ properties: { value: pick(random, [NaN, Infinity, -Infinity, 10n, Symbol('s'), () => 0, new Money(5), new Map(), new Date(NaN)]) } });
+      return event({
+        properties: { value: pick(random, [NaN, Infinity, -Infinity, 10n, Symbol('s'), () => 0, new Money(5), new Map(), new Date(NaN)]) },
+      });
     case 6:
       return event({ properties: Object.fromEntries(Array.from({ length: 101 + int(random, 50) }, (_, i) => [`p${i}`, i])) });
     case 7:
       return event({ properties: { [pick(random, ['bad key', '', 'x'.repeat(129), 'ä', ...SQL_INJECTIONS])]: 1 } });
     case 8:
-      return event({ context: { url: pick(random, ['javascript:alert(1)', 'file:///etc/passwd', hostileString(random), 'x'.repeat(3000)]) } });
+      return event({
+        context: { url: pick(random, ['javascript:alert(1)', 'file:///etc/passwd', hostileString(random), 'x'.repeat(3000)]) },
+      });
     case 9:
       return event({ timestamp: pick(random, [new Date(NaN), '2025-01-01', 1_700_000_000_000, {}]) });
     case 10:
@@ -242,7 +312,11 @@ export function analyticsCase(random: Random): unknown {
       // Names and keys that are also Object.prototype's (valid, and must not find its members).
       return random() < 0.5
         ? event({ context: { extra: pick(random, [{}, [], null, '', { nested: 1 }]) } })
-        : event({ name: pick(random, ['constructor', 'toString', 'hasOwnProperty', 'valueOf']), context: { constructor: 'x', toString: 1 }, properties: { constructor: 1 } });
+        : event({
+            name: pick(random, ['constructor', 'toString', 'hasOwnProperty', 'valueOf']),
+            context: { constructor: 'x', toString: 1 },
+            properties: { constructor: 1 },
+          });
     case 14:
       return event({ name: pick(random, ['tc9.error', 'tc9.performance', 'feature.used', 'experiment.exposure']) });
     default:

@@ -76,12 +76,10 @@ export const UNHANDLED = /unhandled|uncaught|FATAL|Maximum call stack/i;
 export function readSpool(dir: string): { batches: { name: string; eventIds: string[] }[]; others: string[] } {
   const names = readdirSync(dir).sort();
   const complete = (n: string) => n.endsWith('.batch') || n.endsWith('.replaying');
-  const batches = names
-    .filter(complete)
-    .map((name) => ({
-      name,
-      eventIds: decodeBatch(readFileSync(join(dir, name), 'utf8')).map((r) => String(r.attributes['tc9.event.id'])),
-    }));
+  const batches = names.filter(complete).map((name) => ({
+    name,
+    eventIds: decodeBatch(readFileSync(join(dir, name), 'utf8')).map((r) => String(r.attributes['tc9.event.id'])),
+  }));
   return { batches, others: names.filter((n) => !complete(n)) };
 }
 

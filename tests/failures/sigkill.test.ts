@@ -19,7 +19,12 @@ afterAll(async () => {
 it('keeps only complete batches through a SIGKILL and delivers exactly those at the next start', async () => {
   const spool = tempDir('tc9-failures-sigkill-');
   const env = { ...FAST_EXPORT, OTEL_BLRP_SCHEDULE_DELAY: '20', TC9_SPOOL_DIR: spool };
-  const killed = await startAnalyticsApp({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await deadPort()}`, EMIT_EVERY_MS: '1', RUN: 'killed' });
+  const killed = await startAnalyticsApp({
+    ...env,
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await deadPort()}`,
+    EMIT_EVERY_MS: '1',
+    RUN: 'killed',
+  });
   apps.push(killed);
   await waitFor(() => spoolBatchCount(spool) >= 20, { what: '20 spooled batches' });
   await killed.stop();

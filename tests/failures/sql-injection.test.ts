@@ -17,7 +17,12 @@ import { installInMemoryOtel, type InMemoryOtel } from '../helpers/in-memory-ote
 import { SQL_INJECTIONS } from './hostile.js';
 
 const database = `tc9_inj_${randomBytes(4).toString('hex')}`;
-const config = loadConfig({ TC9_EXPORTER: 'store', TC9_DATA_DIR: testDataDir(), CLICKHOUSE_DATABASE: database, OTEL_SERVICE_NAME: 'injection' });
+const config = loadConfig({
+  TC9_EXPORTER: 'store',
+  TC9_DATA_DIR: testDataDir(),
+  CLICKHOUSE_DATABASE: database,
+  OTEL_SERVICE_NAME: 'injection',
+});
 let exporters: StoreExporters;
 let reader: ChdbStore;
 let otel: InMemoryOtel;
@@ -34,7 +39,10 @@ afterAll(async () => {
   await exporters?.shutdown();
 });
 
-const tables = async () => (await reader.query<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name')).map((t) => t.name);
+const tables = async () =>
+  (await reader.query<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name')).map(
+    (t) => t.name,
+  );
 
 it('stores injection strings verbatim as data and leaves every table in place', async () => {
   const before = await tables();
@@ -76,7 +84,17 @@ it('stores injection strings verbatim as data and leaves every table in place', 
   expect(reply.status).toBe(200);
   await exporters.logs.forceFlush();
 
-  const rows = await reader.query<{ source: string; i: string; q: string; user: string; session: string; title: string; org: string; build: string; nested: string }>(
+  const rows = await reader.query<{
+    source: string;
+    i: string;
+    q: string;
+    user: string;
+    session: string;
+    title: string;
+    org: string;
+    build: string;
+    nested: string;
+  }>(
     `SELECT LogAttributes['tc9.event.source'] AS source, LogAttributes['tc9.prop.i'] AS i, LogAttributes['tc9.prop.q'] AS q,
             LogAttributes['user.id'] AS user, LogAttributes['session.id'] AS session, LogAttributes['tc9.ctx.title'] AS title,
             LogAttributes['tc9.org.id'] AS org, LogAttributes['tc9.ctx.build_id'] AS build, LogAttributes['tc9.prop.nested'] AS nested

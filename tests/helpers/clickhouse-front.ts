@@ -115,8 +115,8 @@ function httpStatus(code: number): number {
   if ([60, 81, 83, 85, 157, 247].includes(code)) return 404; // unknown table/database/..., not found
   if (code === CODE.NOT_IMPLEMENTED) return 501;
   const badRequest = [
-    6, 16, 26, 27, 32, 33, 35, 36, 38, 41, 42, 43, 44, 46, 47, 50, 53, 62, 69, 70, 72, 73, 115, 117, 130, 131, 179, 184, 190,
-    271, 352, 386, 457,
+    6, 16, 26, 27, 32, 33, 35, 36, 38, 41, 42, 43, 44, 46, 47, 50, 53, 62, 69, 70, 72, 73, 115, 117, 130, 131, 179, 184, 190, 271, 352, 386,
+    457,
   ];
   if (badRequest.includes(code)) return 400;
   return 500;
@@ -162,7 +162,9 @@ export async function startClickHouseFront(options: ClickHouseFrontOptions): Pro
   }
 
   const hello = JSON.parse(
-    (await serial((s) => s.queryAsync('SELECT displayName() AS name, version() AS version, timezone() AS tz', { format: 'JSONEachRow' }))).text(),
+    (
+      await serial((s) => s.queryAsync('SELECT displayName() AS name, version() AS version, timezone() AS tz', { format: 'JSONEachRow' }))
+    ).text(),
   ) as { name: string; version: string; tz: string };
 
   async function handle(req: IncomingMessage, res: ServerResponse, entry: ClickHouseFrontRequest): Promise<void> {
@@ -225,13 +227,16 @@ export async function startClickHouseFront(options: ClickHouseFrontOptions): Pro
 
     if (isHello(query)) {
       const revision = Number(params.get('client_protocol_version') ?? 0);
-      send(res, 200, helloBlock(hello, revision, options.helloRevision ?? 0), 'application/octet-stream', { 'X-ClickHouse-Format': 'Native' });
+      send(res, 200, helloBlock(hello, revision, options.helloRevision ?? 0), 'application/octet-stream', {
+        'X-ClickHouse-Format': 'Native',
+      });
       return;
     }
 
     const output = await serial(async (s) => {
       await s.queryAsync(`USE ${quoteIdentifier(database)}`, { format: 'TabSeparated' });
-      for (const [name, value] of settings) await s.queryAsync(`SET ${quoteIdentifier(name)} = ${settingValue(value)}`, { format: 'TabSeparated' });
+      for (const [name, value] of settings)
+        await s.queryAsync(`SET ${quoteIdentifier(name)} = ${settingValue(value)}`, { format: 'TabSeparated' });
       try {
         if (insertData) {
           const file = join(spool, `${++spooled}.bin`);
@@ -251,7 +256,8 @@ export async function startClickHouseFront(options: ClickHouseFrontOptions): Pro
           Object.keys(bind).length > 0 ? await s.queryBindAsync(query, bind, { format }) : await s.queryAsync(query, { format });
         return { bytes: result.bytes(), format };
       } finally {
-        for (const [name] of settings) await s.queryAsync(`SET ${quoteIdentifier(name)} = DEFAULT`, { format: 'TabSeparated' }).catch(() => undefined);
+        for (const [name] of settings)
+          await s.queryAsync(`SET ${quoteIdentifier(name)} = DEFAULT`, { format: 'TabSeparated' }).catch(() => undefined);
       }
     });
 
@@ -423,7 +429,10 @@ function decodeBody(body: Buffer, encoding: string | undefined): Buffer {
   } catch (err) {
     throw new FrontError(CODE.CANNOT_DECOMPRESS, `cannot decompress the ${encoding} request body: ${(err as Error).message}`);
   }
-  throw new FrontError(CODE.UNKNOWN_FORMAT, `Content-Encoding ${encoding} is not supported by the ClickHouse front (gzip, deflate, br or none)`);
+  throw new FrontError(
+    CODE.UNKNOWN_FORMAT,
+    `Content-Encoding ${encoding} is not supported by the ClickHouse front (gzip, deflate, br or none)`,
+  );
 }
 
 function send(res: ServerResponse, status: number, body: string | Uint8Array, type: string, headers: Record<string, string> = {}): void {

@@ -67,7 +67,10 @@ export function installInMemoryOtel(options: InMemoryOtelOptions = {}): InMemory
   const meterProvider = new MeterProvider({ readers: [reader] });
   const exporting: LogRecordProcessor = new SimpleLogRecordProcessor({ exporter: logExporter });
   const loggerProvider = new LoggerProvider({
-    processors: [...(options.logRecordProcessors ?? []), options.wrapLogRecordProcessor ? options.wrapLogRecordProcessor(exporting) : exporting],
+    processors: [
+      ...(options.logRecordProcessors ?? []),
+      options.wrapLogRecordProcessor ? options.wrapLogRecordProcessor(exporting) : exporting,
+    ],
   });
 
   const contextManager = new AsyncLocalStorageContextManager().enable();
@@ -119,7 +122,5 @@ export function installInMemoryOtel(options: InMemoryOtelOptions = {}): InMemory
 
 /** Sum of the points' values whose attributes include every given pair. */
 export function sumWhere(points: MetricPoint[], match: Attributes = {}): number {
-  return points
-    .filter((p) => Object.entries(match).every(([k, v]) => p.attributes[k] === v))
-    .reduce((total, p) => total + p.value, 0);
+  return points.filter((p) => Object.entries(match).every(([k, v]) => p.attributes[k] === v)).reduce((total, p) => total + p.value, 0);
 }

@@ -95,7 +95,10 @@ export interface WaitOptions {
  * Polls `select` until it returns something truthy (an empty array counts as nothing), or rejects
  * after the timeout. For waiting on asynchronous delivery, never for measuring time.
  */
-export async function waitFor<T>(select: () => T | undefined | false | null, { timeoutMs = 20_000, what = 'condition' }: WaitOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  select: () => T | undefined | false | null,
+  { timeoutMs = 20_000, what = 'condition' }: WaitOptions = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const result = select();

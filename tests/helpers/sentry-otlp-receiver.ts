@@ -50,7 +50,15 @@ export interface SentryOtlpReceiver {
   close(): Promise<void>;
 }
 
-type AnyValue = { stringValue?: string; boolValue?: boolean; intValue?: string | number; doubleValue?: number; arrayValue?: { values?: AnyValue[] }; kvlistValue?: { values?: KeyValue[] }; bytesValue?: string };
+type AnyValue = {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: string | number;
+  doubleValue?: number;
+  arrayValue?: { values?: AnyValue[] };
+  kvlistValue?: { values?: KeyValue[] };
+  bytesValue?: string;
+};
 type KeyValue = { key: string; value?: AnyValue };
 
 function value(v: AnyValue | undefined): unknown {
@@ -104,7 +112,12 @@ export async function startSentryOtlpReceiver({ project = '4242', publicKey = 't
 
   const server = createServer(async (req, res) => {
     const record = (status: number) => {
-      requests.push({ path: req.url ?? '', status, contentEncoding: req.headers['content-encoding'], contentType: req.headers['content-type'] });
+      requests.push({
+        path: req.url ?? '',
+        status,
+        contentEncoding: req.headers['content-encoding'],
+        contentType: req.headers['content-type'],
+      });
       res.writeHead(status, { 'content-type': 'application/x-protobuf' }).end();
     };
     try {
@@ -143,7 +156,12 @@ export async function startSentryOtlpReceiver({ project = '4242', publicKey = 't
       // An empty ExportTraceServiceResponse is an empty protobuf message.
       record(200);
     } catch (error) {
-      requests.push({ path: req.url ?? '', status: 400, contentEncoding: req.headers['content-encoding'], contentType: req.headers['content-type'] });
+      requests.push({
+        path: req.url ?? '',
+        status: 400,
+        contentEncoding: req.headers['content-encoding'],
+        contentType: req.headers['content-type'],
+      });
       res.writeHead(400).end(String(error));
     }
   });

@@ -31,7 +31,11 @@ describe.each<Framework>(['express', 'fastify'])('ingest endpoint on %s', (frame
   it('accepts the key as x-write-key, as Basic auth user name, and in a text/plain beacon body', async () => {
     server = await startIngestServer(framework);
     const header = await post(server.url, { batch: [event()] });
-    const basic = await post(server.url, { batch: [event()] }, { authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` });
+    const basic = await post(
+      server.url,
+      { batch: [event()] },
+      { authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` },
+    );
     const beacon = await post(server.url, { batch: [event()], writeKey: WRITE_KEY }, { 'content-type': 'text/plain;charset=UTF-8' });
     expect([header.status, basic.status, beacon.status]).toEqual([200, 200, 200]);
     expect(server.records()).toHaveLength(3);
@@ -78,7 +82,13 @@ describe.each<Framework>(['express', 'fastify'])('ingest endpoint on %s', (frame
     const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const url = new URL(`${server!.url}/v1/events`);
       const req = httpRequest(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'x-write-key': WRITE_KEY, 'transfer-encoding': 'chunked' } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-write-key': WRITE_KEY, 'transfer-encoding': 'chunked' },
+        },
         (res) => {
           let body = '';
           res.on('data', (c: Buffer) => (body += c.toString()));
@@ -111,10 +121,23 @@ describe.each<Framework>(['express', 'fastify'])('ingest endpoint on %s', (frame
 
   it('emits each event as an OTel event with the server-side names, client, browser, OS and device attributes', async () => {
     server = await startIngestServer(framework, { ipMode: 'truncate' });
-    const view = event({ event: EVENT.pageView, userId: 'user-42', sessionId: 'sess-a', properties: { plan: 'pro', filters: { year: 2024 } } });
+    const view = event({
+      event: EVENT.pageView,
+      userId: 'user-42',
+      sessionId: 'sess-a',
+      properties: { plan: 'pro', filters: { year: 2024 } },
+    });
     const feature = event({ event: EVENT.featureUsed, sessionId: 'sess-a', properties: { feature: 'report.export', durationMs: 120 } });
-    const error = event({ event: EVENT.error, sessionId: 'sess-a', properties: { message: 'boom', type: 'TypeError', stack: 'TypeError: boom\n    at x.js:1:1', handled: false } });
-    const vital = event({ event: EVENT.performance, sessionId: 'sess-a', properties: { metric: 'LCP', metricType: 'web_vital', value: 1234.5, unit: 'ms', rating: 'good' } });
+    const error = event({
+      event: EVENT.error,
+      sessionId: 'sess-a',
+      properties: { message: 'boom', type: 'TypeError', stack: 'TypeError: boom\n    at x.js:1:1', handled: false },
+    });
+    const vital = event({
+      event: EVENT.performance,
+      sessionId: 'sess-a',
+      properties: { metric: 'LCP', metricType: 'web_vital', value: 1234.5, unit: 'ms', rating: 'good' },
+    });
     const res = await post(server.url, { batch: [view, feature, error, vital] });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ accepted: 4, duplicates: 0, rejected: [] });
@@ -142,8 +165,20 @@ describe.each<Framework>(['express', 'fastify'])('ingest endpoint on %s', (frame
     expect(f!.attributes[`${ATTR.propPrefix}feature`]).toBeUndefined();
     expect(e!.eventName).toBe(EVENT.error);
     expect(e!.severityText).toBe('ERROR');
-    expect(e!.attributes).toMatchObject({ [ATTR.eventKind]: 'error', [ATTR.exceptionType]: 'TypeError', [ATTR.exceptionMessage]: 'boom', [ATTR.errorCategory]: 'client', [`${ATTR.propPrefix}handled`]: 'false' });
-    expect(p!.attributes).toMatchObject({ [ATTR.eventKind]: 'performance', [ATTR.metricName]: 'LCP', [ATTR.metricType]: 'web_vital', [ATTR.durationMs]: '1234.5', [`${ATTR.propPrefix}value`]: '1234.5' });
+    expect(e!.attributes).toMatchObject({
+      [ATTR.eventKind]: 'error',
+      [ATTR.exceptionType]: 'TypeError',
+      [ATTR.exceptionMessage]: 'boom',
+      [ATTR.errorCategory]: 'client',
+      [`${ATTR.propPrefix}handled`]: 'false',
+    });
+    expect(p!.attributes).toMatchObject({
+      [ATTR.eventKind]: 'performance',
+      [ATTR.metricName]: 'LCP',
+      [ATTR.metricType]: 'web_vital',
+      [ATTR.durationMs]: '1234.5',
+      [`${ATTR.propPrefix}value`]: '1234.5',
+    });
     // Not linked to the ingest request's own trace.
     expect(v!.spanContext).toBeUndefined();
   });
@@ -169,7 +204,9 @@ describe.each<Framework>(['express', 'fastify'])('ingest endpoint on %s', (frame
   });
 
   it('redacts at the door with the configured allow and deny keys and card numbers', async () => {
-    server = await startIngestServer(framework, { config: loadConfig({ TC9_PRIVACY_DENY_KEYS: 'customer_ref', TC9_PRIVACY_ALLOW_KEYS: 'session_length' }) });
+    server = await startIngestServer(framework, {
+      config: loadConfig({ TC9_PRIVACY_DENY_KEYS: 'customer_ref', TC9_PRIVACY_ALLOW_KEYS: 'session_length' }),
+    });
     const e = event({ event: 'checkout', properties: { customer_ref: 'C-881', session_length: '300', note: 'card 4111 1111 1111 1111' } });
     expect((await post(server.url, { batch: [e] })).status).toBe(200);
     expect(server.records()[0]!.attributes).toMatchObject({
@@ -182,7 +219,11 @@ describe.each<Framework>(['express', 'fastify'])('ingest endpoint on %s', (frame
   it('reads browser, OS and device of a phone', async () => {
     server = await startIngestServer(framework);
     expect((await post(server.url, { batch: [event()] }, { 'x-write-key': WRITE_KEY, 'user-agent': IPHONE_UA })).status).toBe(200);
-    expect(server.records()[0]!.attributes).toMatchObject({ [ATTR.browserName]: 'Mobile Safari', [ATTR.osName]: 'iOS', [ATTR.deviceType]: 'mobile' });
+    expect(server.records()[0]!.attributes).toMatchObject({
+      [ATTR.browserName]: 'Mobile Safari',
+      [ATTR.osName]: 'iOS',
+      [ATTR.deviceType]: 'mobile',
+    });
   });
 
   it('corrects the client clock with sentAt and drops a resent batch as duplicates', async () => {
@@ -227,7 +268,10 @@ describe.each<Framework>(['express', 'fastify'])('ingest endpoint on %s', (frame
   it('answers CORS preflights for allowed origins only', async () => {
     server = await startIngestServer(framework, { allowedOrigins: ['https://app.example.com'] });
     const preflight = (origin: string) =>
-      fetch(`${server!.url}/v1/events`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-write-key' } });
+      fetch(`${server!.url}/v1/events`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-write-key' },
+      });
     const allowed = await preflight('https://app.example.com');
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');

@@ -62,7 +62,14 @@ export function event(overrides: Partial<TrackedEvent> & Record<string, unknown>
     event: 'page.view',
     sessionId: 'session-1',
     timestamp: new Date().toISOString(),
-    context: { url: 'https://app.example.com/reports', path: '/reports', title: 'Reports', screenResolution: '1920x1080', timezone: 'Europe/Berlin', locale: 'de-DE' },
+    context: {
+      url: 'https://app.example.com/reports',
+      path: '/reports',
+      title: 'Reports',
+      screenResolution: '1920x1080',
+      timezone: 'Europe/Berlin',
+      locale: 'de-DE',
+    },
     metadata: { source: 'client', version: '0.1.0', retryCount: 0 },
     ...overrides,
   } as TrackedEvent;

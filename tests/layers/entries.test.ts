@@ -18,14 +18,25 @@ function modulesLoadedBy(specifier: string): string[] {
     await import(${JSON.stringify(specifier)});
     process.stdout.write(JSON.stringify([...seen]));
   `;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, OTEL_SDK_DISABLED: 'true' } });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, OTEL_SDK_DISABLED: 'true' },
+  });
   return JSON.parse(out) as string[];
 }
 
-const packagesOf = (urls: string[]) =>
-  new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
+const packagesOf = (urls: string[]) => new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
 
-const HEAVY = ['@opentelemetry/sdk-node', '@opentelemetry/auto-instrumentations-node', '@sentry/node', 'express', 'fastify', 'chdb', '@prisma/client'];
+const HEAVY = [
+  '@opentelemetry/sdk-node',
+  '@opentelemetry/auto-instrumentations-node',
+  '@sentry/node',
+  'express',
+  'fastify',
+  'chdb',
+  '@prisma/client',
+];
 
 describe('entry points', () => {
   it('the main entry (the API) loads no SDK, no Sentry Node SDK and no framework', () => {

@@ -32,12 +32,18 @@ interface Layer {
   holds(file: string): boolean;
 }
 
-const under = (...dirs: string[]) => (file: string) => dirs.some((d) => file.startsWith(`src/${d}/`));
+const under =
+  (...dirs: string[]) =>
+  (file: string) =>
+    dirs.some((d) => file.startsWith(`src/${d}/`));
 const either =
   (...tests: ((file: string) => boolean)[]) =>
   (file: string) =>
     tests.some((t) => t(file));
-const exactly = (...files: string[]) => (file: string) => files.includes(file);
+const exactly =
+  (...files: string[]) =>
+  (file: string) =>
+    files.includes(file);
 
 /** First match wins: src/middleware/identity.ts is domain code before src/middleware/** is an adapter. */
 const LAYERS: Layer[] = [
@@ -104,7 +110,9 @@ function violations(imp: Import): string[] {
   const out: string[] = [];
   if (imp.kind === 'file') {
     if (/^(examples|tests|bench)\//.test(imp.target)) {
-      out.push(`${imp.file} (layer ${from.level} ${from.name}) imports '${imp.specifier}' from ${imp.target.split('/')[0]}/, which src/ must not import`);
+      out.push(
+        `${imp.file} (layer ${from.level} ${from.name}) imports '${imp.specifier}' from ${imp.target.split('/')[0]}/, which src/ must not import`,
+      );
     } else if (imp.target.startsWith('src/')) {
       const to = layerOf(imp.target);
       if (to && to.level > from.level) {
@@ -158,7 +166,9 @@ describe('layers', () => {
     expect(violations(imp('src/store/exporters.ts', '../sdk/export-failures.js'))).toEqual([
       "src/store/exporters.ts (layer 2 adapters) imports '../sdk/export-failures.js' = src/sdk/export-failures.ts (layer 3 sdk): a lower layer must not import a higher one",
     ]);
-    expect(violations(imp('src/demo/index.ts', '../../examples/migration-service/app.js'))[0]).toMatch(/from examples\/, which src\/ must not import/);
+    expect(violations(imp('src/demo/index.ts', '../../examples/migration-service/app.js'))[0]).toMatch(
+      /from examples\/, which src\/ must not import/,
+    );
     expect(violations(imp('src/core/guard.ts', 'zod'))[0]).toMatch(/core may import only/);
     expect(violations(imp('src/core/guard.ts', 'node:crypto'))[0]).toMatch(/core may import only/);
     expect(violations(imp('src/privacy/policy.ts', '@opentelemetry/sdk-trace'))[0]).toMatch(/SDK parts belong in src\/sdk/);

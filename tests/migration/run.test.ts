@@ -21,7 +21,14 @@ describe('a run of 100,000 records through extract, transform and load', () => {
   beforeAll(async () => {
     otel.reset();
     const run = startMigrationRun(
-      { migrationId: 'm-1', sourceOrg: 'org-src', targetOrg: 'org-dst', template: 'accounts', totalRecords: TOTAL, phases: ['extract', 'transform', 'load'] },
+      {
+        migrationId: 'm-1',
+        sourceOrg: 'org-src',
+        targetOrg: 'org-dst',
+        template: 'accounts',
+        totalRecords: TOTAL,
+        phases: ['extract', 'transform', 'load'],
+      },
       { progressIntervalMs: 0 },
     );
     runId = run.runId;
@@ -227,7 +234,10 @@ describe('failures', () => {
     const initial = await otel.metric(METRIC.migrationRecords);
     const before = sumWhere(initial, copy);
     const failedBefore = sumWhere(initial, { ...copy, [ATTR.outcome]: 'failed' });
-    const runs = [startMigrationRun({ migrationId: 'm-7', template: 'totals' }), startMigrationRun({ migrationId: 'm-8', template: 'totals' })];
+    const runs = [
+      startMigrationRun({ migrationId: 'm-7', template: 'totals' }),
+      startMigrationRun({ migrationId: 'm-8', template: 'totals' }),
+    ];
     const phases = runs.map((r) => r.startPhase('copy'));
     for (let i = 0; i < 2500; i++) phases[i % 2]!.recordProcessed();
     phases[0]!.recordFailed('x', 7);

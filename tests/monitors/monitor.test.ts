@@ -27,11 +27,15 @@ afterAll(async () => {
 });
 beforeEach(() => otel.reset());
 
-const runsOf = async (slug: string, status: string) => sumWhere(await otel.metric(METRIC.monitorRuns), { [ATTR.monitorSlug]: slug, [ATTR.monitorStatus]: status });
+const runsOf = async (slug: string, status: string) =>
+  sumWhere(await otel.metric(METRIC.monitorRuns), { [ATTR.monitorSlug]: slug, [ATTR.monitorStatus]: status });
 
 describe('a run', () => {
   it('ok: span, metrics, and Sentry check-ins in_progress then ok with the schedule and the trace', async () => {
-    const job = monitor({ slug: 'nightly-sync', schedule: '0 2 * * *', maxRuntimeMs: 3_600_000, checkinMarginMs: 300_000 }, async (n: number) => n * 2);
+    const job = monitor(
+      { slug: 'nightly-sync', schedule: '0 2 * * *', maxRuntimeMs: 3_600_000, checkinMarginMs: 300_000 },
+      async (n: number) => n * 2,
+    );
     expect(await job(21)).toBe(42);
     job.stop();
 
@@ -51,7 +55,11 @@ describe('a run', () => {
     });
     const [started, finished] = checkIns;
     expect(started!.status).toBe('in_progress');
-    expect(started!.monitor_config).toMatchObject({ schedule: { type: 'crontab', value: '0 2 * * *' }, checkin_margin: 5, max_runtime: 60 });
+    expect(started!.monitor_config).toMatchObject({
+      schedule: { type: 'crontab', value: '0 2 * * *' },
+      checkin_margin: 5,
+      max_runtime: 60,
+    });
     expect(finished!.status).toBe('ok');
     expect(finished!.check_in_id).toBe(started!.check_in_id);
     expect(finished!.duration).toBeGreaterThanOrEqual(0);
@@ -71,8 +79,9 @@ describe('a run', () => {
     expect(otel.logs().some((r) => r.eventName === EVENT.error && r.attributes[ATTR.exceptionMessage] === 'upstream refused')).toBe(true);
 
     await Sentry.flush(5000);
-    const finished = await sentry.waitForItems('check_in', (items) =>
-      items.find((i) => i.payload.monitor_slug === 'failing-job' && i.payload.status === 'error')?.payload,
+    const finished = await sentry.waitForItems(
+      'check_in',
+      (items) => items.find((i) => i.payload.monitor_slug === 'failing-job' && i.payload.status === 'error')?.payload,
     );
     expect(finished.monitor_config).toBeUndefined();
     const started = sentry.items('check_in').find((i) => i.payload.monitor_slug === 'failing-job' && i.payload.status === 'in_progress')!;
@@ -91,7 +100,10 @@ describe('a run', () => {
       job.stop();
       const span = otel.spans().find((s) => s.name === SPAN.monitorRun)!;
       const exceptions = span.events.filter((e) => e.name === 'exception');
-      expect(exceptions.map((e) => e.attributes?.['exception.message']), `captureErrors: ${captureErrors}`).toEqual(['upstream refused']);
+      expect(
+        exceptions.map((e) => e.attributes?.['exception.message']),
+        `captureErrors: ${captureErrors}`,
+      ).toEqual(['upstream refused']);
       expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'upstream refused' });
     }
   });
@@ -120,7 +132,9 @@ describe('missed runs', () => {
   it('a slot without a run within the margin is reported missed', async () => {
     const job = monitor({ slug: 'never-runs', schedule: { intervalMs: 60 }, checkinMarginMs: 20 }, async () => undefined);
     try {
-      await waitFor(() => otel.spans().filter((s) => s.attributes[ATTR.monitorSlug] === 'never-runs').length >= 2, { what: 'missed spans' });
+      await waitFor(() => otel.spans().filter((s) => s.attributes[ATTR.monitorSlug] === 'never-runs').length >= 2, {
+        what: 'missed spans',
+      });
     } finally {
       job.stop();
     }

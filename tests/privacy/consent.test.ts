@@ -20,7 +20,9 @@ function setup(env: Env, placement: 'wrap' | 'chain' = 'wrap') {
   const privacy = createPrivacyProcessors(loadConfig(env).privacy);
   otel = installInMemoryOtel({
     spanProcessors: [privacy.spanProcessor],
-    ...(placement === 'wrap' ? { wrapLogRecordProcessor: privacy.wrapLogRecordProcessor } : { logRecordProcessors: [privacy.logRecordProcessor] }),
+    ...(placement === 'wrap'
+      ? { wrapLogRecordProcessor: privacy.wrapLogRecordProcessor }
+      : { logRecordProcessors: [privacy.logRecordProcessor] }),
   });
   return { privacy, otel };
 }
@@ -117,7 +119,10 @@ describe('consent, pseudonymize mode', () => {
 describe('pseudonymisation and IP addresses on spans', () => {
   it('replaces user ids by their HMAC when a key is configured, and truncates client addresses', () => {
     const { otel } = setup({ TC9_PSEUDONYMIZE_KEY: 'pepper' });
-    trace.getTracer('t').startSpan('s', { attributes: { 'user.id': 'u-1', 'client.address': '2001:db8:85a3:8d3::7348', 'network.peer.address': '10.2.3.4' } }).end();
+    trace
+      .getTracer('t')
+      .startSpan('s', { attributes: { 'user.id': 'u-1', 'client.address': '2001:db8:85a3:8d3::7348', 'network.peer.address': '10.2.3.4' } })
+      .end();
     const [span] = otel.spans();
     expect(span!.attributes['user.id']).toBe(createHmac('sha256', 'pepper').update('u-1').digest('hex').slice(0, 32));
     expect(span!.attributes['client.address']).toBe('2001:db8:85a3::');
@@ -126,13 +131,19 @@ describe('pseudonymisation and IP addresses on spans', () => {
 
   it('TC9_IP_MODE=drop removes them, keep leaves them; ids stay without a key', () => {
     const { otel } = setup({ TC9_IP_MODE: 'drop' });
-    trace.getTracer('t').startSpan('s', { attributes: { 'user.id': 'u-1', 'client.address': '203.0.113.9' } }).end();
+    trace
+      .getTracer('t')
+      .startSpan('s', { attributes: { 'user.id': 'u-1', 'client.address': '203.0.113.9' } })
+      .end();
     expect(otel.spans()[0]!.attributes).toEqual({ 'user.id': 'u-1' });
   });
 
   it('keep', async () => {
     const { otel } = setup({ TC9_IP_MODE: 'keep' });
-    trace.getTracer('t').startSpan('s', { attributes: { 'client.address': '203.0.113.9' } }).end();
+    trace
+      .getTracer('t')
+      .startSpan('s', { attributes: { 'client.address': '203.0.113.9' } })
+      .end();
     expect(otel.spans()[0]!.attributes['client.address']).toBe('203.0.113.9');
   });
 });

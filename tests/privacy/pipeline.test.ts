@@ -32,7 +32,20 @@ const CORPUS = {
   pepper: 'pepper-for-tests',
   userId: 'user-1234',
 };
-const SECRETS = [CORPUS.email, CORPUS.email2, CORPUS.jwt, CORPUS.password, 'Tr0ub4dor', CORPUS.token, CORPUS.apiKey, CORPUS.card, CORPUS.card2, '4242424242424242', CORPUS.ip, CORPUS.userId];
+const SECRETS = [
+  CORPUS.email,
+  CORPUS.email2,
+  CORPUS.jwt,
+  CORPUS.password,
+  'Tr0ub4dor',
+  CORPUS.token,
+  CORPUS.apiKey,
+  CORPUS.card,
+  CORPUS.card2,
+  '4242424242424242',
+  CORPUS.ip,
+  CORPUS.userId,
+];
 
 class Both implements LogRecordProcessor {
   constructor(private readonly processors: LogRecordProcessor[]) {}
@@ -54,7 +67,9 @@ beforeAll(async () => {
   otel = installInMemoryOtel({
     spanProcessors: [privacy.spanProcessor, new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${otlp.url}/v1/traces` }) })],
     wrapLogRecordProcessor: (inMemory) =>
-      privacy.wrapLogRecordProcessor(new Both([inMemory, new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${otlp.url}/v1/logs` }) })])),
+      privacy.wrapLogRecordProcessor(
+        new Both([inMemory, new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${otlp.url}/v1/logs` }) })]),
+      ),
   });
   privacy.consent.set(CORPUS.userId, true);
 
@@ -76,16 +91,36 @@ beforeAll(async () => {
       },
     },
     (span) => {
-      tracer.startActiveSpan('pg.query', { attributes: { 'db.query.text': `UPDATE users SET password = '${CORPUS.password}', api_key = '${CORPUS.apiKey}' WHERE email = '${CORPUS.email2}'` } }, (db) => db.end());
+      tracer.startActiveSpan(
+        'pg.query',
+        {
+          attributes: {
+            'db.query.text': `UPDATE users SET password = '${CORPUS.password}', api_key = '${CORPUS.apiKey}' WHERE email = '${CORPUS.email2}'`,
+          },
+        },
+        (db) => db.end(),
+      );
       span.recordException(new Error(`payment ${CORPUS.card} for ${CORPUS.email} declined`));
       track({
         name: 'checkout.failed',
         userId: CORPUS.userId,
         sessionId: 's-1',
-        properties: { contact: CORPUS.email2, card: CORPUS.card2, note: `jwt ${CORPUS.jwt}`, password: CORPUS.password, nested: { apiKey: CORPUS.apiKey } },
-        context: { url: `https://app.example/checkout?token=${CORPUS.token}`, referrer: `https://mail.example/?to=${encodeURIComponent(CORPUS.email)}` },
+        properties: {
+          contact: CORPUS.email2,
+          card: CORPUS.card2,
+          note: `jwt ${CORPUS.jwt}`,
+          password: CORPUS.password,
+          nested: { apiKey: CORPUS.apiKey },
+        },
+        context: {
+          url: `https://app.example/checkout?token=${CORPUS.token}`,
+          referrer: `https://mail.example/?to=${encodeURIComponent(CORPUS.email)}`,
+        },
       });
-      captureError(new Error(`could not charge ${CORPUS.card} of ${CORPUS.email}`), { userId: CORPUS.userId, extra: { apiKey: CORPUS.apiKey } });
+      captureError(new Error(`could not charge ${CORPUS.card} of ${CORPUS.email}`), {
+        userId: CORPUS.userId,
+        extra: { apiKey: CORPUS.apiKey },
+      });
       span.setStatus({ code: 2, message: `user ${CORPUS.email} locked out` });
       span.end();
     },

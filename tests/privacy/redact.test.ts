@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, isCardNumber, redactAttributes, redactValue, scrubText, truncateIp, applyIpMode } from '../../src/privacy/index.js';
+import {
+  createRedactor,
+  isCardNumber,
+  redactAttributes,
+  redactValue,
+  scrubText,
+  truncateIp,
+  applyIpMode,
+} from '../../src/privacy/index.js';
 
 const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
 
@@ -8,7 +16,10 @@ describe('scrubText', () => {
     ['contact alice.smith@example.co.uk now', 'contact [email] now'],
     [`Authorization: Bearer ${JWT}`, 'Authorization: Bearer [redacted]'],
     [`found ${JWT} in a log`, 'found [jwt] in a log'],
-    ['https://api.example.com/cb?code=abc123&state=xyz&token=s3cr3t', 'https://api.example.com/cb?code=[redacted]&state=xyz&token=[redacted]'],
+    [
+      'https://api.example.com/cb?code=abc123&state=xyz&token=s3cr3t',
+      'https://api.example.com/cb?code=[redacted]&state=xyz&token=[redacted]',
+    ],
     ['/login?user=bob&password=hunter2#frag', '/login?user=bob&password=[redacted]#frag'],
     ['access_token=abc&x-api-key=def&sig=0a1b', 'access_token=[redacted]&x-api-key=[redacted]&sig=[redacted]'],
     ['postgres://app:Pa55word@db.internal:5432/app', 'postgres://app:[redacted]@db.internal:5432/app'],
@@ -47,7 +58,13 @@ describe('scrubText', () => {
 describe('redactValue / redactAttributes', () => {
   it('redacts secret-named keys whole and scrubs other strings, deeply, without touching the input', () => {
     const input = {
-      user: { email: 'bob@example.com', name: 'Bob', password: 'x', apiKey: 'k', nested: [{ Authorization: 'Basic YWxhZGRpbjpvcGVuc2VzYW1l' }] },
+      user: {
+        email: 'bob@example.com',
+        name: 'Bob',
+        password: 'x',
+        apiKey: 'k',
+        nested: [{ Authorization: 'Basic YWxhZGRpbjpvcGVuc2VzYW1l' }],
+      },
       count: 3,
       note: 'call me at carol@example.org',
     };
@@ -80,7 +97,9 @@ describe('redactValue / redactAttributes', () => {
 
   it('honours allow and deny lists, and can be switched off', () => {
     const r = createRedactor({ allowKeys: ['tc9.prop.token_count', 'contact'], denyKeys: ['ssn_last4', 'tc9.prop.plan'] });
-    expect(r.attributes({ 'tc9.prop.token_count': '12', 'tc9.prop.contact': 'a@b.io', 'tc9.prop.ssn_last4': '1234', 'tc9.prop.plan': 'gold' })).toEqual({
+    expect(
+      r.attributes({ 'tc9.prop.token_count': '12', 'tc9.prop.contact': 'a@b.io', 'tc9.prop.ssn_last4': '1234', 'tc9.prop.plan': 'gold' }),
+    ).toEqual({
       'tc9.prop.token_count': '12',
       'tc9.prop.contact': 'a@b.io',
       'tc9.prop.ssn_last4': '[redacted]',

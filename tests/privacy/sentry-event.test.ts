@@ -9,7 +9,9 @@ const sampleEvent = (): Event => ({
       {
         type: 'Error',
         value: 'payment of 4111 1111 1111 1111 declined; Basic Ym9iOnB3ZDEy sent',
-        stacktrace: { frames: [{ filename: 'pay.js', context_line: "charge({ card: '5500-0000-0000-0004' })", vars: { card: '4111111111111111' } }] },
+        stacktrace: {
+          frames: [{ filename: 'pay.js', context_line: "charge({ card: '5500-0000-0000-0004' })", vars: { card: '4111111111111111' } }],
+        },
       },
     ],
   },
@@ -32,7 +34,12 @@ describe('Sentry event scrubbing', () => {
     expect(out.exception!.values![0]!.value).toBe('payment of [card] declined; Basic [redacted] sent');
     expect(out.exception!.values![0]!.stacktrace!.frames![0]).toEqual({ filename: 'pay.js', context_line: "charge({ card: '[card]' })" });
     expect(out.request!.cookies).toBeUndefined();
-    expect(out.request!.headers).toEqual({ authorization: '[redacted]', cookie: '[redacted]', 'user-agent': 'curl', 'x-customer-ref': 'C-881' });
+    expect(out.request!.headers).toEqual({
+      authorization: '[redacted]',
+      cookie: '[redacted]',
+      'user-agent': 'curl',
+      'x-customer-ref': 'C-881',
+    });
     expect(out.request!.url).toBe('https://app.example/cb?code=[redacted]&api_key=[redacted]');
     // Strict keys: "author" goes too, as the rule says (broad on purpose for error events).
     expect(out.request!.data).toEqual({ email: '[email]', password: '[redacted]', nested: { apiKey: '[redacted]' }, author: '[redacted]' });

@@ -54,7 +54,12 @@ export interface Dataset {
   histograms: HistogramPoint[];
 }
 
-const hex = (rand: () => number, bytes: number) => Array.from({ length: bytes }, () => Math.floor(rand() * 256).toString(16).padStart(2, '0')).join('');
+const hex = (rand: () => number, bytes: number) =>
+  Array.from({ length: bytes }, () =>
+    Math.floor(rand() * 256)
+      .toString(16)
+      .padStart(2, '0'),
+  ).join('');
 
 function logRow(e: Event) {
   return {
@@ -152,11 +157,25 @@ export function generate(seed = 7, now = Date.now()): Dataset {
       let t = at(day, Math.floor(rand() * 20 * 3_600_000));
       const steps = 1 + Math.floor(rand() * 6);
       for (let k = 0; k < steps; k++) {
-        events.push({ ts: t, name: 'page.view', kind: 'analytics', user, session, attrs: { 'url.path': PAGES[Math.floor(rand() * PAGES.length)]! } });
+        events.push({
+          ts: t,
+          name: 'page.view',
+          kind: 'analytics',
+          user,
+          session,
+          attrs: { 'url.path': PAGES[Math.floor(rand() * PAGES.length)]! },
+        });
         t += 1_000 + Math.floor(rand() * 120_000);
         if (rand() < 0.3) {
           const feature = FEATURES[(u + k) % FEATURES.length]!;
-          events.push({ ts: t, name: 'feature.used', kind: 'analytics', user, session, attrs: { 'tc9.feature.name': feature, 'tc9.duration_ms': String(100 + k) } });
+          events.push({
+            ts: t,
+            name: 'feature.used',
+            kind: 'analytics',
+            user,
+            session,
+            attrs: { 'tc9.feature.name': feature, 'tc9.duration_ms': String(100 + k) },
+          });
           t += 1_000 + Math.floor(rand() * 30_000);
         }
       }
@@ -165,19 +184,42 @@ export function generate(seed = 7, now = Date.now()): Dataset {
 
   // Funnel signup.started -> signup.details -> signup.completed, one hour window, known patterns.
   const funnelPatterns: Array<Array<[string, number]>> = [
-    [['signup.started', 0], ['signup.details', 60_000], ['signup.completed', 120_000]], // completes
-    [['signup.started', 0], ['signup.details', 60_000]], // drops at completion
+    [
+      ['signup.started', 0],
+      ['signup.details', 60_000],
+      ['signup.completed', 120_000],
+    ], // completes
+    [
+      ['signup.started', 0],
+      ['signup.details', 60_000],
+    ], // drops at completion
     [['signup.started', 0]], // drops at details
-    [['signup.started', 0], ['signup.completed', 60_000]], // skips details: level 1
-    [['signup.details', 0], ['signup.started', 60_000], ['signup.completed', 120_000]], // out of order: level 1
-    [['signup.started', 0], ['signup.details', 2 * 3_600_000]], // details outside the window: level 1
-    [['signup.started', 0], ['signup.started', 600_000], ['signup.details', 700_000], ['signup.completed', 800_000]], // completes
+    [
+      ['signup.started', 0],
+      ['signup.completed', 60_000],
+    ], // skips details: level 1
+    [
+      ['signup.details', 0],
+      ['signup.started', 60_000],
+      ['signup.completed', 120_000],
+    ], // out of order: level 1
+    [
+      ['signup.started', 0],
+      ['signup.details', 2 * 3_600_000],
+    ], // details outside the window: level 1
+    [
+      ['signup.started', 0],
+      ['signup.started', 600_000],
+      ['signup.details', 700_000],
+      ['signup.completed', 800_000],
+    ], // completes
   ];
   for (let f = 1; f <= 35; f++) {
     const user = `f${String(f).padStart(2, '0')}`;
     const pattern = funnelPatterns[f % funnelPatterns.length]!;
     const start = at(2 + (f % 15), 3_600_000 + f * 1_000);
-    for (const [name, offset] of pattern) events.push({ ts: start + offset, name, kind: 'analytics', user, session: `${user}-signup`, attrs: {} });
+    for (const [name, offset] of pattern)
+      events.push({ ts: start + offset, name, kind: 'analytics', user, session: `${user}-signup`, attrs: {} });
   }
 
   // Experiment: first exposure decides the variant; only conversions after it count.
@@ -186,11 +228,20 @@ export function generate(seed = 7, now = Date.now()): Dataset {
     const variant = x % 3 === 0 ? 'treatment' : 'control';
     const start = at(5 + (x % 10), 7_200_000 + x * 1_000);
     const expose = (ts: number, v: string) =>
-      events.push({ ts, name: 'experiment.exposure', kind: 'analytics', user, session: `${user}-x`, attrs: { 'tc9.experiment.key': 'new-onboarding', 'tc9.experiment.variant': v } });
+      events.push({
+        ts,
+        name: 'experiment.exposure',
+        kind: 'analytics',
+        user,
+        session: `${user}-x`,
+        attrs: { 'tc9.experiment.key': 'new-onboarding', 'tc9.experiment.variant': v },
+      });
     expose(start, variant);
     if (x % 4 === 0) expose(start + 60_000, variant === 'control' ? 'treatment' : 'control');
-    if (x % 5 === 0) events.push({ ts: start - 60_000, name: 'signup.completed', kind: 'analytics', user, session: `${user}-x`, attrs: {} });
-    else if (x % 2 === 0 || x % 3 === 0) events.push({ ts: start + 300_000, name: 'signup.completed', kind: 'analytics', user, session: `${user}-x`, attrs: {} });
+    if (x % 5 === 0)
+      events.push({ ts: start - 60_000, name: 'signup.completed', kind: 'analytics', user, session: `${user}-x`, attrs: {} });
+    else if (x % 2 === 0 || x % 3 === 0)
+      events.push({ ts: start + 300_000, name: 'signup.completed', kind: 'analytics', user, session: `${user}-x`, attrs: {} });
   }
 
   // Classified errors, three groups over two releases.
@@ -203,7 +254,12 @@ export function generate(seed = 7, now = Date.now()): Dataset {
       user: e % 4 === 0 ? '' : `u${String(1 + (e % 9)).padStart(2, '0')}`,
       session: '',
       release: e < 30 ? 'app@1.0.0' : 'app@1.1.0',
-      attrs: { 'tc9.error.fingerprint': fingerprint, 'exception.type': `${fingerprint}-type`, 'exception.message': `${fingerprint} happened`, 'tc9.error.category': 'SERVER_ERROR' },
+      attrs: {
+        'tc9.error.fingerprint': fingerprint,
+        'exception.type': `${fingerprint}-type`,
+        'exception.message': `${fingerprint} happened`,
+        'tc9.error.category': 'SERVER_ERROR',
+      },
     });
   }
 
@@ -223,7 +279,11 @@ export function generate(seed = 7, now = Date.now()): Dataset {
         service: i % 10 === 0 ? 'other' : 'api',
         durationNs,
         status: statusError ? 'Error' : 'Unset',
-        attrs: { 'http.route': route, 'http.request.method': method, 'http.response.status_code': status5xx ? '503' : status4xx ? '404' : '200' },
+        attrs: {
+          'http.route': route,
+          'http.request.method': method,
+          'http.response.status_code': status5xx ? '503' : status4xx ? '404' : '200',
+        },
         traceId: hex(rand, 16),
         spanId: hex(rand, 8),
       });
@@ -270,7 +330,12 @@ export function generate(seed = 7, now = Date.now()): Dataset {
         service: 'worker',
         durationNs,
         status: failed && phase === 'load' ? 'Error' : 'Ok',
-        attrs: { 'tc9.migration.run_id': `run-${r}`, 'tc9.migration.phase': phase, 'tc9.migration.template': template, 'tc9.migration.records.processed': String(processed) },
+        attrs: {
+          'tc9.migration.run_id': `run-${r}`,
+          'tc9.migration.phase': phase,
+          'tc9.migration.template': template,
+          'tc9.migration.records.processed': String(processed),
+        },
         traceId,
         spanId: hex(rand, 8),
       });
@@ -308,7 +373,14 @@ export function generate(seed = 7, now = Date.now()): Dataset {
         const counts = empty();
         observe(counts, status === '200' ? 30 + p : 2, scaleMs / 1000);
         const time = at(p * 3, 60_000);
-        histograms.push({ service: 'api', attrs: { 'http.route': route, 'http.request.method': method, 'http.response.status_code': status }, start: time - 60_000, time, temporality: 1, counts });
+        histograms.push({
+          service: 'api',
+          attrs: { 'http.route': route, 'http.request.method': method, 'http.response.status_code': status },
+          start: time - 60_000,
+          time,
+          temporality: 1,
+          counts,
+        });
       }
     }
     for (const [k, seriesStart] of [from - DAY, from + DAY].entries()) {

@@ -10,7 +10,8 @@ type Row = Record<string, number | string>;
 describe('HTTP and database latency queries on a seeded dataset', () => {
   let t: TestStore;
   let data: Dataset;
-  const run = (name: string, params?: Record<string, unknown>) => runQuery<Row>(t.store, findQuery(name), { from: data.from, to: data.to, params });
+  const run = (name: string, params?: Record<string, unknown>) =>
+    runQuery<Row>(t.store, findQuery(name), { from: data.from, to: data.to, params });
 
   beforeAll(async () => {
     t = await createTestStore({ retention: TEST_RETENTION });
@@ -58,7 +59,13 @@ describe('HTTP and database latency queries on a seeded dataset', () => {
     for (const row of rows) {
       const bucket = buckets.get(String(Date.parse(`${String(row.time).replace(' ', 'T')}Z`)))!;
       expect(row.requests_per_s).toBeCloseTo(bucket.length / (6 * 3600), 12);
-      expect(row.p95_ms).toBeCloseTo(quantile(bucket.map((s) => s.durationNs / 1e6), 0.95), 6);
+      expect(row.p95_ms).toBeCloseTo(
+        quantile(
+          bucket.map((s) => s.durationNs / 1e6),
+          0.95,
+        ),
+        6,
+      );
     }
   });
 
@@ -69,7 +76,8 @@ describe('HTTP and database latency queries on a seeded dataset', () => {
     for (const points of series.values()) {
       const first = points[0]!;
       let counts: number[];
-      if (first.temporality === 1) counts = points.reduce((acc, p) => acc.map((c, i) => c + p.counts[i]!), new Array<number>(first.counts.length).fill(0));
+      if (first.temporality === 1)
+        counts = points.reduce((acc, p) => acc.map((c, i) => c + p.counts[i]!), new Array<number>(first.counts.length).fill(0));
       else {
         const sorted = [...points].sort((a, b) => a.time - b.time);
         const last = sorted[sorted.length - 1]!.counts;
@@ -87,7 +95,11 @@ describe('HTTP and database latency queries on a seeded dataset', () => {
       const total = counts.reduce((a, b) => a + b, 0);
       expect(row.requests).toBe(total);
       expect(row.errors).toBe(errors);
-      for (const [column, q] of [['p50_ms', 0.5], ['p95_ms', 0.95], ['p99_ms', 0.99]] as const) {
+      for (const [column, q] of [
+        ['p50_ms', 0.5],
+        ['p95_ms', 0.95],
+        ['p99_ms', 0.99],
+      ] as const) {
         expect(row[column]).toBeCloseTo(histogramQuantile(q, DURATION_BUCKETS_SECONDS, counts) * 1000, 6);
       }
     }
@@ -104,7 +116,13 @@ describe('HTTP and database latency queries on a seeded dataset', () => {
       const spans = ops.get(String(row.operation))!;
       expect(row.calls).toBe(spans.length);
       expect(row.errors).toBe(spans.filter((s) => s.status === 'Error').length);
-      expect(row.p95_ms).toBeCloseTo(quantile(spans.map((s) => s.durationNs / 1e6), 0.95), 6);
+      expect(row.p95_ms).toBeCloseTo(
+        quantile(
+          spans.map((s) => s.durationNs / 1e6),
+          0.95,
+        ),
+        6,
+      );
     }
   });
 });

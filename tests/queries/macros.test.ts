@@ -13,7 +13,10 @@ describe('expandMacros (Grafana ClickHouse plugin v4.20)', () => {
       '$__dateTimeFilter(d, t)',
       "(d >= toDate('2014-11-12') AND d <= toDate('2015-11-12')) AND (t >= toDateTime(1415792726) AND t <= toDateTime(1447328726))",
     ],
-    ['$__dt(d, t)', "(d >= toDate('2014-11-12') AND d <= toDate('2015-11-12')) AND (t >= toDateTime(1415792726) AND t <= toDateTime(1447328726))"],
+    [
+      '$__dt(d, t)',
+      "(d >= toDate('2014-11-12') AND d <= toDate('2015-11-12')) AND (t >= toDateTime(1415792726) AND t <= toDateTime(1447328726))",
+    ],
     ['$__fromTime', 'toDateTime(1415792726)'],
     ['$__toTime', 'toDateTime(1447328726)'],
     ['$__fromTime_ms', 'fromUnixTimestamp64Milli(1415792726123)'],
@@ -44,7 +47,9 @@ describe('expandMacros (Grafana ClickHouse plugin v4.20)', () => {
   });
 
   it('leaves unknown macros and other text alone', () => {
-    expect(expandMacros("SELECT '$__unknown(x)', $__conditionalAll(a, $v) FROM t", range)).toBe("SELECT '$__unknown(x)', $__conditionalAll(a, $v) FROM t");
+    expect(expandMacros("SELECT '$__unknown(x)', $__conditionalAll(a, $v) FROM t", range)).toBe(
+      "SELECT '$__unknown(x)', $__conditionalAll(a, $v) FROM t",
+    );
   });
 
   it('names the macro when the arity is wrong', () => {

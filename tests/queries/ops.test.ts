@@ -10,7 +10,8 @@ const ms = (text: unknown) => Date.parse(`${String(text).replace(' ', 'T')}Z`);
 describe('error and migration queries on a seeded dataset', () => {
   let t: TestStore;
   let data: Dataset;
-  const run = (name: string, params?: Record<string, unknown>) => runQuery<Row>(t.store, findQuery(name), { from: data.from, to: data.to, params });
+  const run = (name: string, params?: Record<string, unknown>) =>
+    runQuery<Row>(t.store, findQuery(name), { from: data.from, to: data.to, params });
 
   beforeAll(async () => {
     t = await createTestStore({ retention: TEST_RETENTION });
@@ -41,17 +42,28 @@ describe('error and migration queries on a seeded dataset', () => {
   });
 
   it('errors_by_release: errors, groups and users per release', async () => {
-    const perRelease = groupBy(data.events.filter((e) => e.name === 'tc9.error'), (e) => e.release!);
+    const perRelease = groupBy(
+      data.events.filter((e) => e.name === 'tc9.error'),
+      (e) => e.release!,
+    );
     const rows = await run('errors_by_release');
     expect(rows.map((r) => [r.release, r.errors, r.groups, r.users_affected]).sort()).toEqual(
       [...perRelease.entries()]
-        .map(([release, events]) => [release, events.length, uniq(events.map((e) => e.attrs['tc9.error.fingerprint'])), uniq(events.filter((e) => e.user).map((e) => e.user))])
+        .map(([release, events]) => [
+          release,
+          events.length,
+          uniq(events.map((e) => e.attrs['tc9.error.fingerprint'])),
+          uniq(events.filter((e) => e.user).map((e) => e.user)),
+        ])
         .sort(),
     );
   });
 
   it('migration_throughput: outcomes and records per second of run time per template', async () => {
-    const runs = groupBy(data.spans.filter((s) => s.name === 'migration.run'), (s) => s.attrs['tc9.migration.template']!);
+    const runs = groupBy(
+      data.spans.filter((s) => s.name === 'migration.run'),
+      (s) => s.attrs['tc9.migration.template']!,
+    );
     const rows = await run('migration_throughput');
     expect(rows).toHaveLength(runs.size);
     for (const row of rows) {
@@ -61,7 +73,13 @@ describe('error and migration queries on a seeded dataset', () => {
       const failed = spans.filter((s) => s.attrs['tc9.migration.outcome'] === 'failed').length;
       expect(row).toMatchObject({ runs: spans.length, failed, succeeded: spans.length - failed, records_processed: records });
       expect(row.records_per_second).toBeCloseTo(records / seconds, 6);
-      expect(row.p95_duration_s).toBeCloseTo(quantile(spans.map((s) => s.durationNs / 1e9), 0.95), 6);
+      expect(row.p95_duration_s).toBeCloseTo(
+        quantile(
+          spans.map((s) => s.durationNs / 1e9),
+          0.95,
+        ),
+        6,
+      );
     }
   });
 
@@ -81,6 +99,9 @@ describe('error and migration queries on a seeded dataset', () => {
       }
     };
     check(await run('migration_phase_breakdown'), phases);
-    check(await run('migration_phase_breakdown', { run_id: 'run-3' }), phases.filter((s) => s.attrs['tc9.migration.run_id'] === 'run-3'));
+    check(
+      await run('migration_phase_breakdown', { run_id: 'run-3' }),
+      phases.filter((s) => s.attrs['tc9.migration.run_id'] === 'run-3'),
+    );
   });
 });

@@ -10,7 +10,8 @@ describe('product analytics queries on a seeded dataset', () => {
   let t: TestStore;
   let data: Dataset;
   let analytics: Event[];
-  const run = (name: string, params?: Record<string, unknown>) => runQuery<Row>(t.store, findQuery(name), { from: data.from, to: data.to, params });
+  const run = (name: string, params?: Record<string, unknown>) =>
+    runQuery<Row>(t.store, findQuery(name), { from: data.from, to: data.to, params });
 
   beforeAll(async () => {
     t = await createTestStore({ retention: TEST_RETENTION });
@@ -24,9 +25,12 @@ describe('product analytics queries on a seeded dataset', () => {
     const rows = await run('active_users');
     const daysOf = new Map<string, Set<number>>();
     for (const e of analytics) daysOf.set(e.user, (daysOf.get(e.user) ?? new Set()).add(dayOf(e.ts)));
-    const activeWithin = (day: number, span: number) => [...daysOf.values()].filter((days) => [...days].some((d) => d <= day && d > day - span)).length;
+    const activeWithin = (day: number, span: number) =>
+      [...daysOf.values()].filter((days) => [...days].some((d) => d <= day && d > day - span)).length;
     const days = Array.from({ length: dayOf(data.to) - dayOf(data.from) + 1 }, (_, i) => dayOf(data.from) + i);
-    const expected = days.map((d) => ({ time: `${isoDate(d)} 00:00:00`, dau: activeWithin(d, 1), wau: activeWithin(d, 7), mau: activeWithin(d, 30) })).filter((r) => r.mau > 0);
+    const expected = days
+      .map((d) => ({ time: `${isoDate(d)} 00:00:00`, dau: activeWithin(d, 1), wau: activeWithin(d, 7), mau: activeWithin(d, 30) }))
+      .filter((r) => r.mau > 0);
     expect(rows).toEqual(expected);
     expect(Math.max(...expected.map((r) => r.dau))).toBeGreaterThan(5);
   });
@@ -38,7 +42,12 @@ describe('product analytics queries on a seeded dataset', () => {
   });
 
   it('session_stats: duration and pages per session', async () => {
-    const sessions = [...groupBy(data.events.filter((e) => e.session), (e) => e.session).values()];
+    const sessions = [
+      ...groupBy(
+        data.events.filter((e) => e.session),
+        (e) => e.session,
+      ).values(),
+    ];
     const durations = sessions.map((s) => (Math.max(...s.map((e) => e.ts)) - Math.min(...s.map((e) => e.ts))) / 1000);
     const [row] = await run('session_stats');
     expect(row?.sessions).toBe(sessions.length);
@@ -46,12 +55,18 @@ describe('product analytics queries on a seeded dataset', () => {
     expect(row?.median_duration_s).toBeCloseTo(quantile(durations, 0.5), 6);
     const pages = sessions.map((s) => s.filter((e) => e.name === 'page.view').length);
     expect(row?.avg_pages_per_session).toBeCloseTo(pages.reduce((a, b) => a + b, 0) / sessions.length, 9);
-    expect(row?.avg_actions_per_session).toBeCloseTo(sessions.reduce((n, s) => n + s.filter((e) => e.kind === 'analytics').length, 0) / sessions.length, 9);
+    expect(row?.avg_actions_per_session).toBeCloseTo(
+      sessions.reduce((n, s) => n + s.filter((e) => e.kind === 'analytics').length, 0) / sessions.length,
+      9,
+    );
   });
 
   it('feature_adoption: share of active users per feature', async () => {
     const active = uniq(analytics.map((e) => e.user));
-    const uses = groupBy(analytics.filter((e) => e.name === 'feature.used'), (e) => e.attrs['tc9.feature.name']!);
+    const uses = groupBy(
+      analytics.filter((e) => e.name === 'feature.used'),
+      (e) => e.attrs['tc9.feature.name']!,
+    );
     const rows = await run('feature_adoption');
     expect(rows).toHaveLength(uses.size);
     for (const row of rows) {
@@ -66,7 +81,12 @@ describe('product analytics queries on a seeded dataset', () => {
     const window = 3_600_000;
     // A user's level: the longest ordered chain from any first-step event, each later step after the
     // previous one and within the window of the first.
-    const levels = [...groupBy(analytics.filter((e) => steps.includes(e.name)), (e) => e.user).values()].map((events) => {
+    const levels = [
+      ...groupBy(
+        analytics.filter((e) => steps.includes(e.name)),
+        (e) => e.user,
+      ).values(),
+    ].map((events) => {
       let best = 0;
       for (const start of events.filter((e) => e.name === steps[0])) {
         let level = 1;
@@ -93,7 +113,10 @@ describe('product analytics queries on a seeded dataset', () => {
 
   it('top_paths: next-step counts within sessions', async () => {
     const transitions = new Map<string, { n: number; sessions: Set<string> }>();
-    for (const [session, events] of groupBy(analytics.filter((e) => e.session), (e) => e.session)) {
+    for (const [session, events] of groupBy(
+      analytics.filter((e) => e.session),
+      (e) => e.session,
+    )) {
       const path = events.map((e) => (e.name === 'page.view' ? e.attrs['url.path']! : e.name));
       for (let i = 1; i < path.length; i++) {
         const key = `${path[i - 1]}\u0000${path[i]}`;
@@ -104,8 +127,17 @@ describe('product analytics queries on a seeded dataset', () => {
       }
     }
     const expected = [...transitions.entries()]
-      .map(([key, v]) => ({ from_step: key.split('\u0000')[0]!, to_step: key.split('\u0000')[1]!, transitions: v.n, sessions: v.sessions.size }))
-      .sort((a, b) => b.transitions - a.transitions || (a.from_step < b.from_step ? -1 : a.from_step > b.from_step ? 1 : a.to_step < b.to_step ? -1 : 1));
+      .map(([key, v]) => ({
+        from_step: key.split('\u0000')[0]!,
+        to_step: key.split('\u0000')[1]!,
+        transitions: v.n,
+        sessions: v.sessions.size,
+      }))
+      .sort(
+        (a, b) =>
+          b.transitions - a.transitions ||
+          (a.from_step < b.from_step ? -1 : a.from_step > b.from_step ? 1 : a.to_step < b.to_step ? -1 : 1),
+      );
     const rows = await run('top_paths', { limit: 5 });
     expect(rows.map(({ share: _share, ...r }) => r)).toEqual(expected.slice(0, 5));
     const fromRoot = expected.filter((e) => e.from_step === '/');
@@ -160,7 +192,9 @@ describe('product analytics queries on a seeded dataset', () => {
     }
     const rows = await run('experiment_conversion', { experiment: 'new-onboarding', conversion_event: 'signup.completed' });
     expect(rows).toEqual(
-      [...perVariant.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([variant, v]) => ({ variant, ...v, conversion_rate: v.converted / v.users })),
+      [...perVariant.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([variant, v]) => ({ variant, ...v, conversion_rate: v.converted / v.users })),
     );
   });
 });

@@ -58,7 +58,9 @@ async function runClient(compress: string): Promise<ClientResult> {
     return JSON.parse(stdout) as ClientResult;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`clickhouse-go client failed: ${e.stderr || e.message}\nfront requests: ${JSON.stringify(front.requests.filter((r) => r.status !== 200))}`);
+    throw new Error(
+      `clickhouse-go client failed: ${e.stderr || e.message}\nfront requests: ${JSON.stringify(front.requests.filter((r) => r.status !== 200))}`,
+    );
   }
 }
 
@@ -103,7 +105,13 @@ describe('ClickHouse front with clickhouse-go over HTTP', () => {
         "SELECT toString(Timestamp) AS ts, ResourceAttributes AS res, Events.Name AS events, Links.Attributes AS links, StatusCode FROM otel_traces WHERE SpanName = 'GET /items/2'",
       );
       expect(stored).toEqual([
-        { ts: '2026-12-03 10:00:02.123456789', res: { 'service.name': 'chclient-svc', 'host.name': 'h1' }, events: ['exception', 'retry'], links: [{ link: 'yes' }], StatusCode: 'Ok' },
+        {
+          ts: '2026-12-03 10:00:02.123456789',
+          res: { 'service.name': 'chclient-svc', 'host.name': 'h1' },
+          events: ['exception', 'retry'],
+          links: [{ link: 'yes' }],
+          StatusCode: 'Ok',
+        },
       ]);
 
       const mine = front.requests.slice(from);
@@ -134,7 +142,9 @@ describe('ClickHouse front with clickhouse-go over HTTP', () => {
     const other = await startClickHouseFront({ store: test.store, helloRevision: 54460 });
     try {
       const dsn = `${other.url}/${other.database}?compress=none`;
-      await expect(run(client, [dsn, other.database], { timeout: 60_000 })).rejects.toMatchObject({ stderr: expect.stringMatching(/^ping: .*cannot ping clickhouse/) });
+      await expect(run(client, [dsn, other.database], { timeout: 60_000 })).rejects.toMatchObject({
+        stderr: expect.stringMatching(/^ping: .*cannot ping clickhouse/),
+      });
     } finally {
       await other.close();
     }

@@ -35,7 +35,13 @@ const VISA = '4111 1111 1111 1111';
 const MASTERCARD = '5500-0000-0000-0004';
 const QUERY_TOKEN = 'qtok-SECRET-789';
 const SECRETS = [EMAIL, 'jane.doe%40example.com', BEARER, VISA, '4111111111111111', MASTERCARD, QUERY_TOKEN];
-const CORPUS = [`contact ${EMAIL}`, `Authorization: Bearer ${BEARER}`, `card ${VISA}`, `card ${MASTERCARD}`, `GET /reset?token=${QUERY_TOKEN}&lang=en`];
+const CORPUS = [
+  `contact ${EMAIL}`,
+  `Authorization: Bearer ${BEARER}`,
+  `card ${VISA}`,
+  `card ${MASTERCARD}`,
+  `GET /reset?token=${QUERY_TOKEN}&lang=en`,
+];
 
 /** One side of the comparison: a database, the service writing into it, and its PostgreSQL. */
 interface Side {
@@ -103,7 +109,9 @@ async function waitForRuns(side: Side): Promise<void> {
   await client.connect();
   try {
     for (const deadline = Date.now() + 60_000; ; ) {
-      const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM migration_runs WHERE status NOT IN ('succeeded', 'failed', 'cancelled')");
+      const { rows } = await client.query<{ n: string }>(
+        "SELECT count(*) AS n FROM migration_runs WHERE status NOT IN ('succeeded', 'failed', 'cancelled')",
+      );
       if (Number(rows[0]!.n) === 0) return;
       if (Date.now() > deadline) throw new Error(`${side.name}: migration runs did not finish`);
       await new Promise((r) => setTimeout(r, 100));
@@ -124,9 +132,25 @@ async function workload(side: Side): Promise<void> {
     const target = (await call(side, 'POST', '/organisations', '/organisations', { name: `Target ${i}`, type: 'sandbox' }, who)).body;
     expect((await call(side, 'POST', `/organisations/${source.id}/connect`, '/organisations/:id/connect', {}, who)).status).toBe(200);
     if (i === 2) continue; // the third user drops off before creating a migration
-    const project = (await call(side, 'POST', '/projects', '/projects', { name: `Accounts ${i}`, sourceOrgId: source.id, targetOrgId: target.id, template: 'accounts' }, who)).body;
+    const project = (
+      await call(
+        side,
+        'POST',
+        '/projects',
+        '/projects',
+        { name: `Accounts ${i}`, sourceOrgId: source.id, targetOrgId: target.id, template: 'accounts' },
+        who,
+      )
+    ).body;
     // Seeded runs: the same records fail on both sides. The second user's run breaks down in the load phase.
-    const run = await call(side, 'POST', `/projects/${project.id}/runs`, '/projects/:id/runs', { records: 40, batchSize: 10, failureRate: 0.1, seed: 7 + i, ...(i === 1 && { failAt: 'load' }) }, who);
+    const run = await call(
+      side,
+      'POST',
+      `/projects/${project.id}/runs`,
+      '/projects/:id/runs',
+      { records: 40, batchSize: 10, failureRate: 0.1, seed: 7 + i, ...(i === 1 && { failAt: 'load' }) },
+      who,
+    );
     expect(run.status).toBe(202);
     side.runs.push(run.body.id as string);
     await waitForRuns(side);
@@ -164,24 +188,42 @@ function exporterErrors(output: string): string[] {
 }
 
 /** Polls until `done` holds for the side's rows, failing at once on a refused insert or a failed export. */
-async function waitForRows(side: Side, what: string, done: () => Promise<boolean>, timeoutMs = 90_000, output = () => collector.output()): Promise<void> {
+async function waitForRows(
+  side: Side,
+  what: string,
+  done: () => Promise<boolean>,
+  timeoutMs = 90_000,
+  output = () => collector.output(),
+): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; ; ) {
     if (refused().length > 0) throw new Error(`the ClickHouse front refused requests:\n${refusedReport()}`);
     const failed = exporterErrors(output());
     if (failed.length > 0) throw new Error(`the collector's clickhouse exporter failed:\n${[...new Set(failed)].slice(0, 3).join('\n')}`);
     if (await done()) return;
-    if (Date.now() > deadline) throw new Error(`${side.name}: timed out waiting for ${what}\ncollector output:\n${collector.output().slice(-4000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${side.name}: timed out waiting for ${what}\ncollector output:\n${collector.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
 const serverSpanCount = async (side: Side) =>
-  Number((await rows<{ n: number }>(side, "SELECT count() AS n FROM otel_traces WHERE ServiceName = {s:String} AND SpanKind = 'Server'", { s: SERVICE }))[0]!.n);
+  Number(
+    (
+      await rows<{ n: number }>(side, "SELECT count() AS n FROM otel_traces WHERE ServiceName = {s:String} AND SpanKind = 'Server'", {
+        s: SERVICE,
+      })
+    )[0]!.n,
+  );
 const totalSent = (side: Side) => [...side.sent.values()].reduce((a, b) => a + b, 0);
 
 beforeAll(async () => {
   startedAt = new Date(Date.now() - 60_000);
-  const [a, b, pgA, pgB] = await Promise.all([createTestStore(), createTestStore(), createTestDatabase('tc9_ch_collector'), createTestDatabase('tc9_ch_store')]);
+  const [a, b, pgA, pgB] = await Promise.all([
+    createTestStore(),
+    createTestStore(),
+    createTestDatabase('tc9_ch_collector'),
+    createTestDatabase('tc9_ch_store'),
+  ]);
   viaCollector = { name: 'collector', test: a, pg: pgA, sent: new Map(), runs: [] };
   viaStore = { name: 'store', test: b, pg: pgB, sent: new Map(), runs: [] };
   front = await startClickHouseFront({ store: a.store });
@@ -270,15 +312,31 @@ describe('the real clickhouse exporter into our DDL', () => {
   });
 
   it('wrote the analytics events and the error events to otel_logs', async () => {
-    const events = await rows<{ name: string; n: number }>(viaCollector, "SELECT EventName AS name, count() AS n FROM otel_logs WHERE ServiceName = {s:String} AND EventName != '' GROUP BY name ORDER BY name", { s: SERVICE });
+    const events = await rows<{ name: string; n: number }>(
+      viaCollector,
+      "SELECT EventName AS name, count() AS n FROM otel_logs WHERE ServiceName = {s:String} AND EventName != '' GROUP BY name ORDER BY name",
+      { s: SERVICE },
+    );
     const byName = Object.fromEntries(events.map((e) => [e.name, Number(e.n)]));
-    expect(byName).toMatchObject({ 'user.login': 3, 'session.start': 3, 'organisation.connected': 3, 'migration.created': 2, 'migration.executed': 2, 'feature.used': 2, 'user.logout': 2, 'session.end': 2 });
+    expect(byName).toMatchObject({
+      'user.login': 3,
+      'session.start': 3,
+      'organisation.connected': 3,
+      'migration.created': 2,
+      'migration.executed': 2,
+      'feature.used': 2,
+      'user.logout': 2,
+      'session.end': 2,
+    });
     expect(byName['tc9.error']).toBeGreaterThanOrEqual(2);
     const [error] = await rows<Record<string, string>>(
       viaCollector,
       "SELECT LogAttributes['exception.message'] AS message, LogAttributes['user.id'] AS user, TraceId AS trace FROM otel_logs WHERE EventName = 'tc9.error' AND LogAttributes['exception.message'] LIKE 'Intentional error%' LIMIT 1",
     );
-    expect(error).toMatchObject({ message: expect.stringContaining('Intentional error from GET /debug/error'), user: expect.stringMatching(/^user-/) });
+    expect(error).toMatchObject({
+      message: expect.stringContaining('Intentional error from GET /debug/error'),
+      user: expect.stringMatching(/^user-/),
+    });
     expect(error!.trace).toMatch(/^[0-9a-f]{32}$/);
   });
 
@@ -305,11 +363,11 @@ describe('the real clickhouse exporter into our DDL', () => {
   it("filled the materialized views from the exporter's rows", async () => {
     const count = async (sql: string) => Number((await rows<{ n: number }>(viaCollector, sql))[0]!.n);
     expect(await count("SELECT count() AS n FROM user_activities WHERE action = 'user.login'")).toBe(3);
-    expect(await count("SELECT count() AS n FROM user_activities")).toBe(
+    expect(await count('SELECT count() AS n FROM user_activities')).toBe(
       await count("SELECT count() AS n FROM otel_logs WHERE LogAttributes['tc9.event.kind'] = 'analytics'"),
     );
     expect(await count("SELECT count() AS n FROM application_errors WHERE error_message LIKE 'Intentional error%'")).toBe(2);
-    expect(await count("SELECT count() AS n FROM feature_usage")).toBe(2);
+    expect(await count('SELECT count() AS n FROM feature_usage')).toBe(2);
     expect(await count("SELECT sum(calls) AS n FROM span_minutes WHERE span_kind = 'Server' AND route = '/debug/error'")).toBe(2);
     expect(await count("SELECT sum(errors) AS n FROM span_minutes WHERE span_kind = 'Server' AND route = '/debug/error'")).toBe(2);
     expect(await count('SELECT count(DISTINCT run_id) AS n FROM migration_runs')).toBe(2);
@@ -321,14 +379,25 @@ describe('the real clickhouse exporter into our DDL', () => {
 /** Named queries with the columns that depend only on the workload (no durations, rates of time). */
 const COMPARED: Array<{ name: string; params?: Record<string, unknown>; columns: string[] }> = [
   { name: 'http_route_latency', params: { service: SERVICE }, columns: ['route', 'method', 'requests', 'errors', 'error_rate'] },
-  { name: 'migration_throughput', columns: ['template', 'runs', 'succeeded', 'failed', 'success_rate', 'records_processed', 'records_failed'] },
+  {
+    name: 'migration_throughput',
+    columns: ['template', 'runs', 'succeeded', 'failed', 'success_rate', 'records_processed', 'records_failed'],
+  },
   { name: 'migration_phase_breakdown', columns: ['phase', 'executions', 'failed', 'records_processed'] },
-  { name: 'error_groups', params: { service: SERVICE }, columns: ['fingerprint', 'error_type', 'message', 'category', 'occurrences', 'users_affected', 'releases'] },
+  {
+    name: 'error_groups',
+    params: { service: SERVICE },
+    columns: ['fingerprint', 'error_type', 'message', 'category', 'occurrences', 'users_affected', 'releases'],
+  },
   { name: 'errors_by_release', params: { service: SERVICE }, columns: ['release', 'errors', 'groups', 'users_affected'] },
   { name: 'active_users_summary', columns: ['dau', 'wau', 'mau'] },
   { name: 'session_stats', columns: ['sessions', 'avg_pages_per_session', 'avg_actions_per_session'] },
   { name: 'feature_adoption', columns: ['feature', 'users', 'uses', 'active_users', 'adoption_rate'] },
-  { name: 'funnel', params: { steps: ['user.login', 'organisation.connected', 'migration.created', 'migration.executed'] }, columns: ['step', 'event', 'users', 'conversion', 'drop_off'] },
+  {
+    name: 'funnel',
+    params: { steps: ['user.login', 'organisation.connected', 'migration.created', 'migration.executed'] },
+    columns: ['step', 'event', 'users', 'conversion', 'drop_off'],
+  },
   { name: 'top_paths', columns: ['from_step', 'to_step', 'transitions', 'sessions', 'share'] },
   { name: 'retention_cohorts', columns: ['cohort', 'period', 'cohort_users', 'retained_users'] },
 ];
@@ -342,7 +411,9 @@ describe('named queries: the collector path answers as TC9_EXPORTER=store does',
     it(name, async () => {
       const query = findQuery(name);
       const [viaOtlp, direct] = await Promise.all(
-        [viaCollector, viaStore].map(async (side) => (await runQuery(side.test.store, query, { ...range(), params })).map((r) => pick(r, columns))),
+        [viaCollector, viaStore].map(async (side) =>
+          (await runQuery(side.test.store, query, { ...range(), params })).map((r) => pick(r, columns)),
+        ),
       );
       // Something to compare: empty on both sides would prove nothing.
       expect(direct!.length, `${name} returned no rows in store mode`).toBeGreaterThan(0);
@@ -351,8 +422,14 @@ describe('named queries: the collector path answers as TC9_EXPORTER=store does',
   }
 
   it('http_route_latency_from_metrics (span_metrics rows, collector only) counts what the spans count', async () => {
-    const fromSpans = await runQuery(viaCollector.test.store, findQuery('http_route_latency'), { ...range(), params: { service: SERVICE } });
-    const fromMetrics = await runQuery(viaCollector.test.store, findQuery('http_route_latency_from_metrics'), { ...range(), params: { service: SERVICE } });
+    const fromSpans = await runQuery(viaCollector.test.store, findQuery('http_route_latency'), {
+      ...range(),
+      params: { service: SERVICE },
+    });
+    const fromMetrics = await runQuery(viaCollector.test.store, findQuery('http_route_latency_from_metrics'), {
+      ...range(),
+      params: { service: SERVICE },
+    });
     const counts = (list: Array<Record<string, unknown>>) => sorted(list.map((r) => pick(r, ['route', 'method', 'requests', 'errors'])));
     expect(fromMetrics.length).toBeGreaterThan(0);
     expect(counts(fromMetrics)).toEqual(counts(fromSpans));
@@ -366,7 +443,13 @@ describe('PII with the SDK redaction off: the collector alone keeps it out of Cl
   beforeAll(async () => {
     // A collector of its own into the same database (the first one is closed for the comparison above).
     piiCollector = await startCollector({
-      env: { CLICKHOUSE_ENDPOINT: front.url, CLICKHOUSE_DATABASE: viaCollector.test.database, CLICKHOUSE_WRITER_USER: WRITER.user, CLICKHOUSE_WRITER_PASSWORD: WRITER.password, CLICKHOUSE_COMPRESS: 'gzip' },
+      env: {
+        CLICKHOUSE_ENDPOINT: front.url,
+        CLICKHOUSE_DATABASE: viaCollector.test.database,
+        CLICKHOUSE_WRITER_USER: WRITER.user,
+        CLICKHOUSE_WRITER_PASSWORD: WRITER.password,
+        CLICKHOUSE_COMPRESS: 'gzip',
+      },
     });
     // The corpus comes in through the environment: in the code (node -e) it would also be in the resource's
     // process.command_args, which is not where this test looks for leaks.
@@ -390,7 +473,17 @@ describe('PII with the SDK redaction off: the collector alone keeps it out of Cl
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|SENTRY_|TC9_|NODE_OPTIONS$)/.test(k)));
     const child = spawn(process.execPath, ['--import', REGISTER, '--input-type=module', '-e', code], {
       cwd: REPO,
-      env: { ...base, ...piiCollector.env, OTEL_SERVICE_NAME: 'pii-corpus-app', TC9_PRIVACY_REDACT: 'false', TC9_CONSENT_DEFAULT: 'granted', PII_CORPUS: JSON.stringify(CORPUS), PII_EMAIL: EMAIL, PII_TOKEN: QUERY_TOKEN, PII_URL: `https://api.example.com/reset?token=${QUERY_TOKEN}&email=${encodeURIComponent(EMAIL)}` },
+      env: {
+        ...base,
+        ...piiCollector.env,
+        OTEL_SERVICE_NAME: 'pii-corpus-app',
+        TC9_PRIVACY_REDACT: 'false',
+        TC9_CONSENT_DEFAULT: 'granted',
+        PII_CORPUS: JSON.stringify(CORPUS),
+        PII_EMAIL: EMAIL,
+        PII_TOKEN: QUERY_TOKEN,
+        PII_URL: `https://api.example.com/reset?token=${QUERY_TOKEN}&email=${encodeURIComponent(EMAIL)}`,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -405,22 +498,42 @@ describe('PII with the SDK redaction off: the collector alone keeps it out of Cl
     const queries = [`token=${QUERY_TOKEN}&email=${encodeURIComponent(EMAIL)}`, `card=${VISA.replaceAll(' ', '')}&lang=en`];
     for (const [i, query] of queries.entries()) {
       const traceparent = `00-${traceIds[i]}-${randomBytes(8).toString('hex')}-01`;
-      const res = await call(pii, 'GET', `/debug/error?${query}`, '/debug/error', undefined, { traceparent, authorization: `Bearer ${BEARER}`, 'x-user-id': EMAIL });
+      const res = await call(pii, 'GET', `/debug/error?${query}`, '/debug/error', undefined, {
+        traceparent,
+        authorization: `Bearer ${BEARER}`,
+        'x-user-id': EMAIL,
+      });
       expect(res.status).toBe(500);
     }
     await stopService(pii);
     piiTraceIds = traceIds;
-    await waitForRows(viaCollector, 'the PII requests', async () => {
-      const [r] = await rows<{ n: number }>(viaCollector, "SELECT count() AS n FROM otel_traces WHERE SpanKind = 'Server' AND TraceId IN {ids:Array(String)}", { ids: traceIds });
-      return Number(r!.n) === traceIds.length;
-    }, 90_000, () => piiCollector.output());
-    await waitForRows(viaCollector, 'the PII corpus spans and events', async () => {
-      const [r] = await rows<{ spans: number; events: number }>(
-        viaCollector,
-        "SELECT (SELECT count() FROM otel_traces WHERE ServiceName = 'pii-corpus-app' AND SpanName != 'child') AS spans, (SELECT count() FROM otel_logs WHERE ServiceName = 'pii-corpus-app') AS events",
-      );
-      return Number(r!.spans) >= CORPUS.length && Number(r!.events) >= 3 * CORPUS.length;
-    }, 90_000, () => piiCollector.output());
+    await waitForRows(
+      viaCollector,
+      'the PII requests',
+      async () => {
+        const [r] = await rows<{ n: number }>(
+          viaCollector,
+          "SELECT count() AS n FROM otel_traces WHERE SpanKind = 'Server' AND TraceId IN {ids:Array(String)}",
+          { ids: traceIds },
+        );
+        return Number(r!.n) === traceIds.length;
+      },
+      90_000,
+      () => piiCollector.output(),
+    );
+    await waitForRows(
+      viaCollector,
+      'the PII corpus spans and events',
+      async () => {
+        const [r] = await rows<{ spans: number; events: number }>(
+          viaCollector,
+          "SELECT (SELECT count() FROM otel_traces WHERE ServiceName = 'pii-corpus-app' AND SpanName != 'child') AS spans, (SELECT count() FROM otel_logs WHERE ServiceName = 'pii-corpus-app') AS events",
+        );
+        return Number(r!.spans) >= CORPUS.length && Number(r!.events) >= 3 * CORPUS.length;
+      },
+      90_000,
+      () => piiCollector.output(),
+    );
     await piiCollector.close();
   }, 120_000);
 
@@ -439,7 +552,9 @@ describe('PII with the SDK redaction off: the collector alone keeps it out of Cl
     const leaks: string[] = [];
     for (const { name } of tables) {
       const dump = JSON.stringify(await rows(viaCollector, `SELECT * FROM \`${name}\``));
-      for (const secret of SECRETS) if (dump.includes(secret)) leaks.push(`${name}: ${secret} ... ${dump.slice(Math.max(0, dump.indexOf(secret) - 120), dump.indexOf(secret) + 60)}`);
+      for (const secret of SECRETS)
+        if (dump.includes(secret))
+          leaks.push(`${name}: ${secret} ... ${dump.slice(Math.max(0, dump.indexOf(secret) - 120), dump.indexOf(secret) + 60)}`);
     }
     expect(leaks).toEqual([]);
   });
@@ -451,15 +566,24 @@ describe('PII with the SDK redaction off: the collector alone keeps it out of Cl
     );
     expect(spans).toHaveLength(CORPUS.length);
     for (const s of spans) expect(s.message).toMatch(/^failed for /);
-    const events = await rows<{ name: string; n: number }>(viaCollector, "SELECT EventName AS name, count() AS n FROM otel_logs WHERE ServiceName = 'pii-corpus-app' GROUP BY name ORDER BY name");
-    expect(Object.fromEntries(events.map((e) => [e.name, Number(e.n)]))).toMatchObject({ 'feature.used': CORPUS.length, 'page.view': CORPUS.length });
+    const events = await rows<{ name: string; n: number }>(
+      viaCollector,
+      "SELECT EventName AS name, count() AS n FROM otel_logs WHERE ServiceName = 'pii-corpus-app' GROUP BY name ORDER BY name",
+    );
+    expect(Object.fromEntries(events.map((e) => [e.name, Number(e.n)]))).toMatchObject({
+      'feature.used': CORPUS.length,
+      'page.view': CORPUS.length,
+    });
     // The service's requests: the query string's values masked in place, the user id header's e-mail masked.
     const requests = await rows<{ query: string; user: string }>(
       viaCollector,
       "SELECT SpanAttributes['url.query'] AS query, SpanAttributes['user.id'] AS user FROM otel_traces WHERE SpanKind = 'Server' AND TraceId IN {ids:Array(String)} ORDER BY query DESC",
       { ids: piiTraceIds },
     );
-    expect(requests.map((r) => r.query)).toEqual([expect.stringMatching(/^token=\[REDACTED\]&email=/), expect.stringMatching(/^card=.*&lang=en$/)]);
+    expect(requests.map((r) => r.query)).toEqual([
+      expect.stringMatching(/^token=\[REDACTED\]&email=/),
+      expect.stringMatching(/^card=.*&lang=en$/),
+    ]);
     for (const r of requests) expect(r.user === '' || !r.user.includes('@')).toBe(true);
     expect(refused(), refusedReport()).toEqual([]);
     expect(exporterErrors(piiCollector.output())).toEqual([]);

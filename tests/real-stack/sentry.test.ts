@@ -89,7 +89,14 @@ async function runPiiApp(): Promise<void> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|SENTRY_|TC9_|NODE_OPTIONS$)/.test(k)));
   const child = spawn(process.execPath, ['--import', REGISTER, '--input-type=module', '-e', code], {
     cwd: REPO,
-    env: { ...base, ...collector.env, OTEL_SERVICE_NAME: 'pii-corpus-app', TC9_PRIVACY_REDACT: 'false', PII_CORPUS: JSON.stringify(CORPUS), PII_URL: `https://api.example.com/reset?token=${QUERY_TOKEN}` },
+    env: {
+      ...base,
+      ...collector.env,
+      OTEL_SERVICE_NAME: 'pii-corpus-app',
+      TC9_PRIVACY_REDACT: 'false',
+      PII_CORPUS: JSON.stringify(CORPUS),
+      PII_URL: `https://api.example.com/reset?token=${QUERY_TOKEN}`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -147,7 +154,11 @@ beforeAll(async () => {
   });
 
   // PII in the query string and headers of failing requests (errors: sampled, so they do reach Sentry).
-  for (const query of [`token=${QUERY_TOKEN}&email=${EMAIL}`, `email=${EMAIL}&token=${QUERY_TOKEN}`, `card=${VISA.replaceAll(' ', '')}&access_token=${JWT}`]) {
+  for (const query of [
+    `token=${QUERY_TOKEN}&email=${EMAIL}`,
+    `email=${EMAIL}&token=${QUERY_TOKEN}`,
+    `card=${VISA.replaceAll(' ', '')}&access_token=${JWT}`,
+  ]) {
     const traceId = newTraceId();
     sent.piiRequests.push(traceId);
     expect(await get(`/debug/error?${query}`, traceId, { authorization: `Bearer ${BEARER}`, 'x-user-id': EMAIL })).toBe(500);

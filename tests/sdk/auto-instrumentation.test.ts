@@ -97,9 +97,7 @@ describe('Fastify app', () => {
     );
     expect(server.attributes['http.route']).toBe('/items/:id');
     expect(server.attributes['http.response.status_code']).toBe(200);
-    const handler = await otlp.waitForSpans((spans) =>
-      spans.find((s) => s.traceId === server.traceId && s.scope.name === '@fastify/otel'),
-    );
+    const handler = await otlp.waitForSpans((spans) => spans.find((s) => s.traceId === server.traceId && s.scope.name === '@fastify/otel'));
     expect(handler.parentSpanId).toBeDefined();
   });
 });

@@ -24,7 +24,9 @@ it('redacts secrets and e-mails in span attributes before export', async () => {
   const telemetry = (await running)!;
   trace
     .getTracer('test')
-    .startSpan('call', { attributes: { 'url.full': 'https://api.example.com/x?token=abc123&page=2', 'app.note': 'mail ann@example.com', password: 'hunter2' } })
+    .startSpan('call', {
+      attributes: { 'url.full': 'https://api.example.com/x?token=abc123&page=2', 'app.note': 'mail ann@example.com', password: 'hunter2' },
+    })
     .end();
   await telemetry.flush();
   const span = spans.getFinishedSpans().find((s) => s.name === 'call')!;

@@ -20,7 +20,14 @@ beforeAll(async () => {
   otlp = await startOtlpReceiver();
   sentry = await startSentryReceiver();
   app = await startApp(`${FIXTURES}express-pg/app.mjs`, {
-    env: { ...otlp.env, DATABASE_URL: db.url, SENTRY_DSN: sentry.dsn, TC9_EXPRESS: EXPRESS, SENTRY_RELEASE: 'fixture@1.2.3', TC9_ENVIRONMENT: 'test' },
+    env: {
+      ...otlp.env,
+      DATABASE_URL: db.url,
+      SENTRY_DSN: sentry.dsn,
+      TC9_EXPRESS: EXPRESS,
+      SENTRY_RELEASE: 'fixture@1.2.3',
+      TC9_ENVIRONMENT: 'test',
+    },
   });
 });
 afterAll(async () => {
@@ -92,7 +99,14 @@ it('sends no Sentry transactions or spans, and does not trace its own envelope r
 it('sends release-health request sessions with TC9_SENTRY_SESSIONS=true', async () => {
   const own = await startSentryReceiver();
   const withSessions = await startApp(`${FIXTURES}express-pg/app.mjs`, {
-    env: { ...otlp.env, DATABASE_URL: db.url, SENTRY_DSN: own.dsn, TC9_EXPRESS: EXPRESS, SENTRY_RELEASE: 'fixture@1.2.3', TC9_SENTRY_SESSIONS: 'true' },
+    env: {
+      ...otlp.env,
+      DATABASE_URL: db.url,
+      SENTRY_DSN: own.dsn,
+      TC9_EXPRESS: EXPRESS,
+      SENTRY_RELEASE: 'fixture@1.2.3',
+      TC9_SENTRY_SESSIONS: 'true',
+    },
   });
   try {
     expect((await fetch(`${withSessions.url}/users/7`)).status).toBe(200);

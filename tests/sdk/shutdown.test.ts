@@ -59,7 +59,9 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s, app without a handler of its 
     expect(withoutUs).toEqual({ code: null, signal });
 
     const service = `shutdown-${signal}`;
-    const app = await startApp(`${FIXTURES}express-pg/app.mjs`, { env: { ...env, ...otlp.env, ...SLOW_BATCHES, OTEL_SERVICE_NAME: service } });
+    const app = await startApp(`${FIXTURES}express-pg/app.mjs`, {
+      env: { ...env, ...otlp.env, ...SLOW_BATCHES, OTEL_SERVICE_NAME: service },
+    });
     const last = await signalDuringTraffic(app, signal);
     // Checked right after the exit: the export request completed before the process ended.
     expect(serverSpanFor(service, last)).toBeDefined();
@@ -77,7 +79,9 @@ it('lets an app with its own SIGTERM handler exit with its own code, after flush
   expect(withoutUs).toEqual({ code: 0, signal: null });
 
   const service = 'shutdown-own-handler';
-  const app = await startApp(`${FIXTURES}express-pg/app.mjs`, { env: { ...env, ...otlp.env, ...SLOW_BATCHES, OTEL_SERVICE_NAME: service } });
+  const app = await startApp(`${FIXTURES}express-pg/app.mjs`, {
+    env: { ...env, ...otlp.env, ...SLOW_BATCHES, OTEL_SERVICE_NAME: service },
+  });
   const last = await signalDuringTraffic(app, 'SIGTERM');
   expect(serverSpanFor(service, last)).toBeDefined();
   expect(await app.exited).toEqual(withoutUs);

@@ -37,7 +37,10 @@ afterAll(() => shutdown());
 
 it('runs the extra processors before the exporting ones', async () => {
   const telemetry = (await running)!;
-  trace.getTracer('test').startSpan('signup', { attributes: { 'user.email': 'ann@example.com', plan: 'pro' } }).end();
+  trace
+    .getTracer('test')
+    .startSpan('signup', { attributes: { 'user.email': 'ann@example.com', plan: 'pro' } })
+    .end();
   logs.getLogger('test').emit({ eventName: 'user.login', body: 'login', attributes: { 'user.email': 'ann@example.com' } });
   await telemetry.flush();
 

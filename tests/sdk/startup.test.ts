@@ -48,7 +48,7 @@ it('starts nothing with OTEL_SDK_DISABLED=true, and the app runs as usual', asyn
   expect(otlp.metrics.some((m) => m.resource['service.name'] === 'disabled-job')).toBe(false);
 });
 
-it("exports nothing with TC9_EXPORTER=none, and the app runs as usual", async () => {
+it('exports nothing with TC9_EXPORTER=none, and the app runs as usual', async () => {
   const result = await runToExit(`${FIXTURES}short-job.mjs`, {
     env: { DATABASE_URL: db.url, TC9_EXPORTER: 'none', OTEL_SERVICE_NAME: 'none-job', ...otlp.env },
   });

@@ -6,7 +6,12 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Env } from '../../src/config.js';
 import { ExportFailureReporter, reportingMetricExporter, reportingSpanExporter } from '../../src/sdk/export-failures.js';
-import { createInstrumentations, INSTRUMENTATION_NAMES, selectInstrumentations, sentryEnvelopeMatcher } from '../../src/sdk/instrumentations.js';
+import {
+  createInstrumentations,
+  INSTRUMENTATION_NAMES,
+  selectInstrumentations,
+  sentryEnvelopeMatcher,
+} from '../../src/sdk/instrumentations.js';
 
 describe('export failure reporting', () => {
   const logged: { level: string; message: string }[] = [];

@@ -32,7 +32,9 @@ describe('cluster variant of the schema', () => {
     expect(creates.length).toBeGreaterThan(10);
     for (const sql of creates) {
       expect(sql).toMatch(/^CREATE TABLE IF NOT EXISTS `otel`\.\w+_local ON CLUSTER `tc9_cluster`/);
-      expect(sql).toMatch(/ENGINE = Replicated(Aggregating|Replacing)?MergeTree\('\/clickhouse\/tables\/\{shard\}\/\{database\}\/\{table\}', '\{replica\}'/);
+      expect(sql).toMatch(
+        /ENGINE = Replicated(Aggregating|Replacing)?MergeTree\('\/clickhouse\/tables\/\{shard\}\/\{database\}\/\{table\}', '\{replica\}'/,
+      );
     }
   });
 

@@ -12,7 +12,11 @@ describe('030_drop_user_activity_hours', () => {
   let t: TestStore;
   let before: string;
   const tables = async () =>
-    (await t.store.query<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'user_activit%' ORDER BY name")).map((r) => r.name);
+    (
+      await t.store.query<{ name: string }>(
+        "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'user_activit%' ORDER BY name",
+      )
+    ).map((r) => r.name);
 
   beforeAll(async () => {
     // The schema as it was before 030: every file numbered below it.
@@ -27,9 +31,22 @@ describe('030_drop_user_activity_hours', () => {
 
   it('removes the table and its view from a store that had them, and the other views keep working', async () => {
     await t.store.insert('otel_logs', [
-      { Timestamp: '2026-01-05 10:00:00', EventName: 'page.view', LogAttributes: { 'tc9.event.kind': 'analytics', 'user.id': 'alice', 'session.id': 's1', 'url.path': '/a' } },
+      {
+        Timestamp: '2026-01-05 10:00:00',
+        EventName: 'page.view',
+        LogAttributes: { 'tc9.event.kind': 'analytics', 'user.id': 'alice', 'session.id': 's1', 'url.path': '/a' },
+      },
     ]);
-    expect(await tables()).toEqual(['user_activities', 'user_activity_days', 'user_activity_days_mv', 'user_activity_hours', 'user_activity_hours_mv', 'user_activities_mv'].sort());
+    expect(await tables()).toEqual(
+      [
+        'user_activities',
+        'user_activity_days',
+        'user_activity_days_mv',
+        'user_activity_hours',
+        'user_activity_hours_mv',
+        'user_activities_mv',
+      ].sort(),
+    );
     const [held] = await t.store.query<{ n: number }>("SELECT count() AS n FROM user_activity_hours WHERE user_id = 'alice'");
     expect(Number(held?.n)).toBe(1);
 
@@ -38,7 +55,11 @@ describe('030_drop_user_activity_hours', () => {
     expect(await tables()).toEqual(['user_activities', 'user_activities_mv', 'user_activity_days', 'user_activity_days_mv'].sort());
 
     await t.store.insert('otel_logs', [
-      { Timestamp: '2026-01-05 11:00:00', EventName: 'page.view', LogAttributes: { 'tc9.event.kind': 'analytics', 'user.id': 'bob', 'session.id': 's2', 'url.path': '/b' } },
+      {
+        Timestamp: '2026-01-05 11:00:00',
+        EventName: 'page.view',
+        LogAttributes: { 'tc9.event.kind': 'analytics', 'user.id': 'bob', 'session.id': 's2', 'url.path': '/b' },
+      },
     ]);
     const [activities] = await t.store.query<{ n: number }>('SELECT count() AS n FROM user_activities');
     expect(Number(activities?.n)).toBe(2);

@@ -17,7 +17,10 @@ async function closedPort(): Promise<number> {
 
 async function someSpans(n: number): Promise<ReadableSpan[]> {
   const memory = new InMemorySpanExporter();
-  const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'x' }), spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] });
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'x' }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter: memory })],
+  });
   for (let i = 0; i < n; i++) provider.getTracer('t').startSpan(`op ${i}`, { kind: SpanKind.SERVER, attributes: { i } }).end();
   await provider.forceFlush();
   return memory.getFinishedSpans();

@@ -15,7 +15,11 @@ const nanos = (t: HrTime) => (BigInt(t[0]) * 1_000_000_000n + BigInt(t[1])).toSt
 describe('store exporters with the real OTel SDK', () => {
   const database = `tc9_exp_${randomBytes(4).toString('hex')}`;
   const config = loadConfig({ TC9_DATA_DIR: testDataDir(), CLICKHOUSE_DATABASE: database, OTEL_SERVICE_NAME: 'checkout' });
-  const resource = resourceFromAttributes({ 'service.name': 'checkout', 'service.version': '1.2.3', 'deployment.environment.name': 'test' });
+  const resource = resourceFromAttributes({
+    'service.name': 'checkout',
+    'service.version': '1.2.3',
+    'deployment.environment.name': 'test',
+  });
   let exporters: StoreExporters;
   let reader: ChdbStore;
   const memory = new InMemorySpanExporter();
@@ -121,9 +125,12 @@ describe('store exporters with the real OTel SDK', () => {
     });
     expect(row.ResourceAttributes).toMatchObject({ 'service.name': 'checkout', 'service.version': '1.2.3' });
 
-    const [child] = await reader.query<Record<string, unknown>>('SELECT SpanKind, ParentSpanId, StatusCode FROM otel_traces WHERE SpanId = {id:String}', {
-      id: client.spanContext().spanId,
-    });
+    const [child] = await reader.query<Record<string, unknown>>(
+      'SELECT SpanKind, ParentSpanId, StatusCode FROM otel_traces WHERE SpanId = {id:String}',
+      {
+        id: client.spanContext().spanId,
+      },
+    );
     expect(child).toEqual({ SpanKind: 'Client', ParentSpanId: server.spanContext().spanId, StatusCode: 'Unset' });
 
     const [lookup] = await reader.query<{ n: number }>('SELECT count() AS n FROM otel_traces_trace_id_ts WHERE TraceId = {t:String}', {
@@ -144,9 +151,17 @@ describe('store exporters with the real OTel SDK', () => {
       Body: '{"page":"/users/7","n":1}',
       ScopeName: 'tc9-observability',
       ScopeVersion: '0.1.0',
-      LogAttributes: { 'tc9.event.kind': 'analytics', 'user.id': 'u-1', 'session.id': 's-1', 'url.path': '/users/7', 'tc9.prop.plan': 'pro' },
+      LogAttributes: {
+        'tc9.event.kind': 'analytics',
+        'user.id': 'u-1',
+        'session.id': 's-1',
+        'url.path': '/users/7',
+        'tc9.prop.plan': 'pro',
+      },
     });
-    const [activity] = await reader.query<Record<string, unknown>>('SELECT action, user_id, session_id, url_path, properties, service_version, trace_id FROM user_activities');
+    const [activity] = await reader.query<Record<string, unknown>>(
+      'SELECT action, user_id, session_id, url_path, properties, service_version, trace_id FROM user_activities',
+    );
     expect(activity).toEqual({
       action: 'page.view',
       user_id: 'u-1',
@@ -156,7 +171,9 @@ describe('store exporters with the real OTel SDK', () => {
       service_version: '1.2.3',
       trace_id: server.spanContext().traceId,
     });
-    const sessions = await reader.query('SELECT session_id, max(user_id) AS user_id, sum(page_views) AS pages FROM sessions GROUP BY session_id');
+    const sessions = await reader.query(
+      'SELECT session_id, max(user_id) AS user_id, sum(page_views) AS pages FROM sessions GROUP BY session_id',
+    );
     expect(sessions).toEqual([{ session_id: 's-1', user_id: 'u-1', pages: 1 }]);
   });
 
@@ -172,14 +189,26 @@ describe('store exporters with the real OTel SDK', () => {
       IsMonotonic: true,
       ScopeName: 'shop',
     });
-    const [updown] = await reader.query<Record<string, unknown>>("SELECT Value, AggregationTemporality, IsMonotonic FROM otel_metrics_sum WHERE MetricName = 'shop.inflight'");
+    const [updown] = await reader.query<Record<string, unknown>>(
+      "SELECT Value, AggregationTemporality, IsMonotonic FROM otel_metrics_sum WHERE MetricName = 'shop.inflight'",
+    );
     expect(updown).toEqual({ Value: -2, AggregationTemporality: 2, IsMonotonic: false });
-    const [gauge] = await reader.query<Record<string, unknown>>("SELECT Value, Attributes FROM otel_metrics_gauge WHERE MetricName = 'shop.temperature'");
+    const [gauge] = await reader.query<Record<string, unknown>>(
+      "SELECT Value, Attributes FROM otel_metrics_gauge WHERE MetricName = 'shop.temperature'",
+    );
     expect(gauge).toEqual({ Value: 21.5, Attributes: { room: 'x' } });
     const [hist] = await reader.query<Record<string, unknown>>(
       "SELECT Count, Sum, BucketCounts, ExplicitBounds, Min, Max, AggregationTemporality, TimeUnix >= StartTimeUnix AS ordered FROM otel_metrics_histogram WHERE MetricName = 'shop.latency'",
     );
-    expect(hist).toMatchObject({ Count: 4, BucketCounts: [1, 2, 0, 1], ExplicitBounds: [0.1, 0.5, 1], Min: 0.05, Max: 2, AggregationTemporality: 1, ordered: 1 });
+    expect(hist).toMatchObject({
+      Count: 4,
+      BucketCounts: [1, 2, 0, 1],
+      ExplicitBounds: [0.1, 0.5, 1],
+      Min: 0.05,
+      Max: 2,
+      AggregationTemporality: 1,
+      ordered: 1,
+    });
     expect(hist?.Sum).toBeCloseTo(2.55, 10);
     expect(exporters.stats()).toMatchObject({ dropped: 0, failed: 0 });
   });

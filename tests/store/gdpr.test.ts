@@ -25,10 +25,41 @@ function seedRows(user: string, base: number) {
       event(user, base + 3, 'tc9.performance', 'performance', { 'tc9.metric.name': 'page', 'tc9.duration_ms': '120' }),
     ],
     traces: [
-      { Timestamp: ts(base), TraceId: `${user}-t`, SpanId: `${user}-r`, SpanName: 'migration.run', SpanKind: 'Internal', ServiceName: 'worker', Duration: 5e9, StatusCode: 'Ok', SpanAttributes: { 'user.id': user, 'tc9.migration.template': 'accounts' } },
-      { Timestamp: ts(base), TraceId: `${user}-t2`, SpanId: `${user}-h`, SpanName: 'GET /', SpanKind: 'Server', ServiceName: 'api', Duration: 1e6, StatusCode: 'Unset', SpanAttributes: { 'user.id': user } },
+      {
+        Timestamp: ts(base),
+        TraceId: `${user}-t`,
+        SpanId: `${user}-r`,
+        SpanName: 'migration.run',
+        SpanKind: 'Internal',
+        ServiceName: 'worker',
+        Duration: 5e9,
+        StatusCode: 'Ok',
+        SpanAttributes: { 'user.id': user, 'tc9.migration.template': 'accounts' },
+      },
+      {
+        Timestamp: ts(base),
+        TraceId: `${user}-t2`,
+        SpanId: `${user}-h`,
+        SpanName: 'GET /',
+        SpanKind: 'Server',
+        ServiceName: 'api',
+        Duration: 1e6,
+        StatusCode: 'Unset',
+        SpanAttributes: { 'user.id': user },
+      },
     ],
-    sums: [{ ServiceName: 'api', MetricName: 'logins', Attributes: { 'user.id': user }, TimeUnix: ts(base), StartTimeUnix: ts(base - 60), Value: 1, AggregationTemporality: 1, IsMonotonic: true }],
+    sums: [
+      {
+        ServiceName: 'api',
+        MetricName: 'logins',
+        Attributes: { 'user.id': user },
+        TimeUnix: ts(base),
+        StartTimeUnix: ts(base - 60),
+        Value: 1,
+        AggregationTemporality: 1,
+        IsMonotonic: true,
+      },
+    ],
   };
 }
 
@@ -45,7 +76,10 @@ describe('GDPR export and deletion', () => {
 
   beforeAll(async () => {
     t = await createTestStore();
-    for (const [user, base] of [['alice', 0], ['bob', 100]] as const) {
+    for (const [user, base] of [
+      ['alice', 0],
+      ['bob', 100],
+    ] as const) {
       const rows = seedRows(user, base);
       await t.store.insert('otel_logs', rows.logs);
       await t.store.insert('otel_traces', rows.traces);
@@ -58,7 +92,20 @@ describe('GDPR export and deletion', () => {
     const aliceBefore = await counts('alice');
     const bobBefore = await counts('bob');
     // Every kind of table that can hold user data is populated, materialized targets included.
-    for (const table of ['otel_logs', 'otel_traces', 'otel_metrics_sum', 'user_activities', 'user_activity_days', 'org_session_days', 'session_paths', 'application_errors', 'feature_usage', 'performance_metrics', 'sessions', 'migration_runs']) {
+    for (const table of [
+      'otel_logs',
+      'otel_traces',
+      'otel_metrics_sum',
+      'user_activities',
+      'user_activity_days',
+      'org_session_days',
+      'session_paths',
+      'application_errors',
+      'feature_usage',
+      'performance_metrics',
+      'sessions',
+      'migration_runs',
+    ]) {
       expect(aliceBefore[table], table).toBeGreaterThan(0);
     }
 
@@ -73,16 +120,30 @@ describe('GDPR export and deletion', () => {
     expect(Object.values(await counts('alice')).every((n) => n === 0)).toBe(true);
     expect(await counts('bob')).toEqual(bobBefore);
     // Nothing of alice left anywhere in the analytics tables, whatever the column.
-    for (const table of ['user_activities', 'user_activity_days', 'org_session_days', 'session_paths', 'application_errors', 'sessions', 'migration_runs', 'feature_usage', 'performance_metrics']) {
+    for (const table of [
+      'user_activities',
+      'user_activity_days',
+      'org_session_days',
+      'session_paths',
+      'application_errors',
+      'sessions',
+      'migration_runs',
+      'feature_usage',
+      'performance_metrics',
+    ]) {
       const [row] = await t.store.query<{ n: number }>(`SELECT count() AS n FROM ${table} WHERE position(toString(tuple(*)), 'alice') > 0`);
       expect(row?.n, table).toBe(0);
     }
   });
 
   it('records both actions in the audit table with a hashed id', async () => {
-    const rows = await t.store.query<{ action: string; user_hash: string; actor: string; total_rows: number; row_counts: Record<string, number> }>(
-      'SELECT action, user_hash, actor, total_rows, row_counts FROM gdpr_audit ORDER BY at, action DESC',
-    );
+    const rows = await t.store.query<{
+      action: string;
+      user_hash: string;
+      actor: string;
+      total_rows: number;
+      row_counts: Record<string, number>;
+    }>('SELECT action, user_hash, actor, total_rows, row_counts FROM gdpr_audit ORDER BY at, action DESC');
     const hash = createHash('sha256').update('alice').digest('hex');
     expect(rows.map((r) => [r.action, r.user_hash, r.actor])).toEqual([
       ['export', hash, 'dpo@example.com'],

@@ -27,7 +27,8 @@ function scenario() {
     const user = random() < 0.05 ? '' : `user-${Math.floor(random() * 30)}`;
     const ui = Number(user.slice(5) || 0);
     // Whole seconds over four days; some on day and hour starts, where the range bounds below fall.
-    const ms = random() < 0.1 ? T0 + Math.floor(random() * 4) * DAY + Math.floor(random() * 3) * H : T0 + Math.floor(random() * 4 * 86_400) * 1000;
+    const ms =
+      random() < 0.1 ? T0 + Math.floor(random() * 4) * DAY + Math.floor(random() * 3) * H : T0 + Math.floor(random() * 4 * 86_400) * 1000;
     const name = NAMES[Math.floor(random() * NAMES.length)]!;
     events.push({
       Timestamp: dt(ms),
@@ -60,17 +61,21 @@ const RANGES: Array<[number, number]> = [
 
 describe('User journeys aggregates (user_activity_days, org_session_days, activity_hour_sketches, page_view_hours)', () => {
   let t: TestStore;
-  const q = (sql: string, range: [number, number], intervalMs = 60_000) => t.store.query<Record<string, unknown>>(expandMacros(sql, { from: range[0], to: range[1], intervalMs }));
+  const q = (sql: string, range: [number, number], intervalMs = 60_000) =>
+    t.store.query<Record<string, unknown>>(expandMacros(sql, { from: range[0], to: range[1], intervalMs }));
 
   beforeAll(async () => {
     t = await createTestStore({ migrate: false });
     const before = mkdtempSync(join(tmpdir(), 'tc9-schema-'));
-    for (const file of readdirSync(defaultSchemaDir()).filter((f) => /^0[01]\d_|^02[0-4]_/.test(f))) cpSync(join(defaultSchemaDir(), file), join(before, file));
+    for (const file of readdirSync(defaultSchemaDir()).filter((f) => /^0[01]\d_|^02[0-4]_/.test(f)))
+      cpSync(join(defaultSchemaDir(), file), join(before, file));
     await migrate(t.store, { schemaDir: before });
     const events = scenario();
     await t.store.insert('otel_logs', events.slice(0, 300));
     const result = await migrate(t.store);
-    expect(result.applied.map((m) => m.name)).toEqual(expect.arrayContaining(['user_activity_days', 'activity_hour_sketches', 'org_session_days', 'page_view_hours']));
+    expect(result.applied.map((m) => m.name)).toEqual(
+      expect.arrayContaining(['user_activity_days', 'activity_hour_sketches', 'org_session_days', 'page_view_hours']),
+    );
     await t.store.insert('otel_logs', events.slice(300, 600));
     await t.store.insert('otel_logs', events.slice(600));
   });
@@ -104,7 +109,10 @@ describe('User journeys aggregates (user_activity_days, org_session_days, activi
 
   it('org_session_days: the same sessions per organisation and day as the events', async () => {
     for (const range of RANGES) {
-      const days = await q(`SELECT DISTINCT toString(day) AS day, org_id, session_id FROM (${orgSessionDays({ from: '$__fromTime', to: '$__toTime' })}) ORDER BY day, org_id, session_id`, range);
+      const days = await q(
+        `SELECT DISTINCT toString(day) AS day, org_id, session_id FROM (${orgSessionDays({ from: '$__fromTime', to: '$__toTime' })}) ORDER BY day, org_id, session_id`,
+        range,
+      );
       const raw = await q(
         'SELECT DISTINCT toString(toDate(created_at)) AS day, org_id, session_id FROM user_activities WHERE $__timeFilter(created_at) ORDER BY day, org_id, session_id',
         range,
@@ -153,7 +161,10 @@ describe('User journeys aggregates (user_activity_days, org_session_days, activi
 
   it('named queries: DAU/WAU/MAU, retention and adoption as counted from the events', async () => {
     for (const range of RANGES) {
-      const [summary] = await runQuery<Record<string, unknown>>(t.store, findQuery('active_users_summary'), { from: range[0], to: range[1] });
+      const [summary] = await runQuery<Record<string, unknown>>(t.store, findQuery('active_users_summary'), {
+        from: range[0],
+        to: range[1],
+      });
       const [expected] = await q(
         `SELECT uniqExactIf(user_id, created_at > $__toTime - INTERVAL 1 DAY) AS dau, uniqExactIf(user_id, created_at > $__toTime - INTERVAL 7 DAY) AS wau, uniqExact(user_id) AS mau
          FROM user_activities WHERE created_at > $__toTime - INTERVAL 30 DAY AND created_at <= $__toTime AND user_id != ''`,
@@ -161,7 +172,11 @@ describe('User journeys aggregates (user_activity_days, org_session_days, activi
       );
       expect(summary, `${range[0] - T0}..${range[1] - T0}`).toEqual(expected);
 
-      const retention = await runQuery(t.store, findQuery('retention_cohorts'), { from: range[0], to: range[1], params: { period_days: 1, periods: 7 } });
+      const retention = await runQuery(t.store, findQuery('retention_cohorts'), {
+        from: range[0],
+        to: range[1],
+        params: { period_days: 1, periods: 7 },
+      });
       const retentionRaw = await q(
         `SELECT toString(first_day) AS cohort, period, count() AS retained_users FROM (
            SELECT groupUniqArray(toDate(created_at)) AS days, arrayMin(days) AS first_day FROM user_activities
@@ -169,12 +184,17 @@ describe('User journeys aggregates (user_activity_days, org_session_days, activi
          ARRAY JOIN arrayMap(d -> toUInt64(d - first_day), days) AS period WHERE period < 7 GROUP BY first_day, period ORDER BY first_day, period`,
         range,
       );
-      expect(retention.map((r) => ({ cohort: String(r.cohort), period: Number(r.period), retained_users: Number(r.retained_users) }))).toEqual(
+      expect(
+        retention.map((r) => ({ cohort: String(r.cohort), period: Number(r.period), retained_users: Number(r.retained_users) })),
+      ).toEqual(
         retentionRaw.map((r) => ({ cohort: String(r.cohort), period: Number(r.period), retained_users: Number(r.retained_users) })),
       );
 
       const adoption = await runQuery(t.store, findQuery('feature_adoption'), { from: range[0], to: range[1] });
-      const [active] = await q("SELECT uniqExact(user_id) AS n FROM user_activities WHERE $__timeFilter(created_at) AND user_id != ''", range);
+      const [active] = await q(
+        "SELECT uniqExact(user_id) AS n FROM user_activities WHERE $__timeFilter(created_at) AND user_id != ''",
+        range,
+      );
       for (const row of adoption) expect(Number(row.active_users)).toBe(Number(active!.n));
     }
   });
@@ -183,7 +203,9 @@ describe('User journeys aggregates (user_activity_days, org_session_days, activi
 describe('User journeys aggregates after the anonymisation age', () => {
   let t: TestStore;
   beforeAll(async () => {
-    t = await createTestStore({ retention: { errorLogsDays: 90, analyticsDataDays: 30, userDataAnonymizationDays: 1, performanceDataDays: 30 } });
+    t = await createTestStore({
+      retention: { errorLogsDays: 90, analyticsDataDays: 30, userDataAnonymizationDays: 1, performanceDataDays: 30 },
+    });
   });
   afterAll(async () => t?.drop());
 
@@ -192,22 +214,37 @@ describe('User journeys aggregates after the anonymisation age', () => {
     const event = (ms: number, user: string, org: string, name = 'page.view') => ({
       Timestamp: dt(ms),
       ServiceName: 'web',
-      LogAttributes: { 'tc9.event.kind': 'analytics', 'user.id': user, 'session.id': `${user}-s`, 'tc9.org.id': org, 'url.path': '/projects' },
+      LogAttributes: {
+        'tc9.event.kind': 'analytics',
+        'user.id': user,
+        'session.id': `${user}-s`,
+        'tc9.org.id': org,
+        'url.path': '/projects',
+      },
       EventName: name,
     });
-    await t.store.insert('otel_logs', [event(old + 60_000, 'ann', 'org-1'), event(old + 120_000, 'bob', 'org-1'), event(old + 180_000, 'bob', 'org-2', 'login')]);
-    for (const table of ['user_activity_days', 'org_session_days', 'activity_hour_sketches', 'page_view_hours']) await t.store.command(`OPTIMIZE TABLE ${table} FINAL`);
+    await t.store.insert('otel_logs', [
+      event(old + 60_000, 'ann', 'org-1'),
+      event(old + 120_000, 'bob', 'org-1'),
+      event(old + 180_000, 'bob', 'org-2', 'login'),
+    ]);
+    for (const table of ['user_activity_days', 'org_session_days', 'activity_hour_sketches', 'page_view_hours'])
+      await t.store.command(`OPTIMIZE TABLE ${table} FINAL`);
     const days = await t.store.query<Record<string, unknown>>('SELECT org_id, user_id, events FROM user_activity_days ORDER BY org_id');
     expect(days.map((r) => [r.org_id, r.user_id, Number(r.events)])).toEqual([
       ['org-1', '', 2],
       ['org-2', '', 1],
     ]);
-    const sessions = await t.store.query<Record<string, unknown>>('SELECT org_id, user_id, session_id FROM org_session_days ORDER BY org_id');
+    const sessions = await t.store.query<Record<string, unknown>>(
+      'SELECT org_id, user_id, session_id FROM org_session_days ORDER BY org_id',
+    );
     expect(sessions.map((r) => [r.org_id, r.user_id, r.session_id])).toEqual([
       ['org-1', '', ''],
       ['org-2', '', ''],
     ]);
-    const [sketches] = await t.store.query<{ n: number }>('SELECT (SELECT count() FROM activity_hour_sketches) + (SELECT count() FROM page_view_hours) AS n');
+    const [sketches] = await t.store.query<{ n: number }>(
+      'SELECT (SELECT count() FROM activity_hour_sketches) + (SELECT count() FROM page_view_hours) AS n',
+    );
     expect(Number(sketches!.n)).toBe(0);
   });
 });

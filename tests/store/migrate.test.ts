@@ -49,11 +49,15 @@ describe('migrate on chDB', () => {
   });
 
   it('changes nothing when run again', async () => {
-    const before = await t.store.query('SELECT name, create_table_query FROM system.tables WHERE database = currentDatabase() ORDER BY name');
+    const before = await t.store.query(
+      'SELECT name, create_table_query FROM system.tables WHERE database = currentDatabase() ORDER BY name',
+    );
     const again = await migrate(t.store);
     expect(again.applied).toEqual([]);
     expect(again.unchanged.length).toBe(loadMigrations().length);
-    const after = await t.store.query('SELECT name, create_table_query FROM system.tables WHERE database = currentDatabase() ORDER BY name');
+    const after = await t.store.query(
+      'SELECT name, create_table_query FROM system.tables WHERE database = currentDatabase() ORDER BY name',
+    );
     expect(after).toEqual(before);
     const rows = await t.store.query<{ n: number }>('SELECT count() AS n FROM schema_migrations');
     expect(rows[0]?.n).toBe(loadMigrations().length);
@@ -79,7 +83,10 @@ describe('migrate on chDB', () => {
   it('refuses a schema file edited after it was applied, and applies a new numbered one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tc9-schema-'));
     cpSync(defaultSchemaDir(), dir, { recursive: true });
-    appendFileSync(join(dir, '999_extra.sql'), 'CREATE TABLE IF NOT EXISTS {{db}}.extra{{local}} {{on_cluster}} (x UInt8) ENGINE = {{engine}} ORDER BY x;\n');
+    appendFileSync(
+      join(dir, '999_extra.sql'),
+      'CREATE TABLE IF NOT EXISTS {{db}}.extra{{local}} {{on_cluster}} (x UInt8) ENGINE = {{engine}} ORDER BY x;\n',
+    );
     const added = await migrate(t.store, { schemaDir: dir });
     expect(added.applied).toEqual([{ version: 999, name: 'extra' }]);
     appendFileSync(join(dir, '010_user_activities.sql'), '\n-- edited\n');

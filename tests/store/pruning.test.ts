@@ -39,7 +39,9 @@ describe('primary keys prune on the Grafana time filter', () => {
     ['otel_metrics_sum', 'TimeUnix', 4],
   ] as const)('%s', async (table, column, fraction) => {
     const where = expandMacros(`$__timeFilter(${column})`, { from: (end - 600) * 1000, to: (end - 300) * 1000 });
-    const plan = (await t.store.query<{ explain: string }>(`EXPLAIN indexes = 1 SELECT count() FROM ${table} WHERE ${where}`)).map((r) => r.explain).join('\n');
+    const plan = (await t.store.query<{ explain: string }>(`EXPLAIN indexes = 1 SELECT count() FROM ${table} WHERE ${where}`))
+      .map((r) => r.explain)
+      .join('\n');
     const primary = /PrimaryKey[\s\S]*?Granules: (\d+)\/(\d+)/.exec(plan);
     expect(primary, plan).not.toBeNull();
     const [read, total] = [Number(primary![1]), Number(primary![2])];

@@ -6,8 +6,12 @@ describe('retention configuration', () => {
   it('defaults to the documented days and reads TC9_RETENTION_*_DAYS', () => {
     expect(loadConfig({}).store.retention).toEqual(DEFAULT_RETENTION);
     expect(
-      loadConfig({ TC9_RETENTION_ERROR_LOGS_DAYS: '30', TC9_RETENTION_ANALYTICS_DAYS: '400', TC9_RETENTION_ANONYMIZE_DAYS: '200', TC9_RETENTION_PERFORMANCE_DAYS: '7' }).store
-        .retention,
+      loadConfig({
+        TC9_RETENTION_ERROR_LOGS_DAYS: '30',
+        TC9_RETENTION_ANALYTICS_DAYS: '400',
+        TC9_RETENTION_ANONYMIZE_DAYS: '200',
+        TC9_RETENTION_PERFORMANCE_DAYS: '7',
+      }).store.retention,
     ).toEqual({ errorLogsDays: 30, analyticsDataDays: 400, userDataAnonymizationDays: 200, performanceDataDays: 7 });
   });
 
@@ -17,7 +21,9 @@ describe('retention configuration', () => {
 
   it('names the variable when anonymisation would come after deletion', () => {
     expect(() => loadConfig({ TC9_RETENTION_ANALYTICS_DAYS: '100', TC9_RETENTION_ANONYMIZE_DAYS: '100' })).toThrow(ConfigError);
-    expect(() => loadConfig({ TC9_RETENTION_ANALYTICS_DAYS: '100', TC9_RETENTION_ANONYMIZE_DAYS: '100' })).toThrow(/TC9_RETENTION_ANONYMIZE_DAYS/);
+    expect(() => loadConfig({ TC9_RETENTION_ANALYTICS_DAYS: '100', TC9_RETENTION_ANONYMIZE_DAYS: '100' })).toThrow(
+      /TC9_RETENTION_ANONYMIZE_DAYS/,
+    );
     expect(() => loadConfig({ TC9_RETENTION_PERFORMANCE_DAYS: '0' })).toThrow(/TC9_RETENTION_PERFORMANCE_DAYS/);
   });
 

@@ -12,7 +12,11 @@ import { VARIABLE_SQL } from '../../src/dashboards/sql/variables.js';
 // Recent, so no retention TTL drops the rows; on a whole minute, so the offsets below fall as described.
 const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
 const dt = (ms: number) => `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1e6).padStart(9, '0')}`;
-const span = (ms: number, service: string, env: string) => ({ Timestamp: dt(ms), ServiceName: service, ResourceAttributes: { 'deployment.environment.name': env } });
+const span = (ms: number, service: string, env: string) => ({
+  Timestamp: dt(ms),
+  ServiceName: service,
+  ResourceAttributes: { 'deployment.environment.name': env },
+});
 
 describe('service_environments', () => {
   let t: TestStore;
@@ -26,7 +30,8 @@ describe('service_environments', () => {
 
   it('backfills rows written before the migration and keeps the views filling it', async () => {
     const before = mkdtempSync(join(tmpdir(), 'tc9-schema-'));
-    for (const file of readdirSync(defaultSchemaDir()).filter((f) => /^0[01]\d_|^020_/.test(f))) cpSync(join(defaultSchemaDir(), file), join(before, file));
+    for (const file of readdirSync(defaultSchemaDir()).filter((f) => /^0[01]\d_|^020_/.test(f)))
+      cpSync(join(defaultSchemaDir(), file), join(before, file));
     await migrate(t.store, { schemaDir: before });
     await t.store.insert('otel_traces', [span(T0, 'api', 'production'), span(T0 + 90_000, 'api', 'staging')]);
     await t.store.insert('otel_logs', [{ ...span(T0 + 30_000, 'web', 'preview'), LogAttributes: {} }]);

@@ -57,7 +57,10 @@ function scenario() {
     const user = random() < 0.05 ? '' : `user-${Math.floor(random() * 25)}`;
     // Some on the range bounds or a millisecond either side, the others anywhere in four days; all at
     // distinct instants, as the raw SQL leaves the order of a session's simultaneous events open.
-    let ms = random() < 0.15 ? BOUNDS[Math.floor(random() * BOUNDS.length)]! + Math.floor(random() * 3) - 1 : T0 + Math.floor(random() * 4 * 86_400_000);
+    let ms =
+      random() < 0.15
+        ? BOUNDS[Math.floor(random() * BOUNDS.length)]! + Math.floor(random() * 3) - 1
+        : T0 + Math.floor(random() * 4 * 86_400_000);
     while (used.has(ms)) ms++;
     used.add(ms);
     const name = NAMES[Math.floor(random() * NAMES.length)]!;
@@ -78,16 +81,19 @@ function scenario() {
   return events;
 }
 
-
 describe('top_paths on session_paths and path_steps', () => {
   let t: TestStore;
   const raw = (range: [number, number], params: { from_step: string; limit: number }, buckets = 16) =>
-    t.store.query<Record<string, unknown>>(expandMacros(RAW_TOP_PATHS, { from: range[0], to: range[1], intervalMs: 60_000 }), { ...params, buckets });
+    t.store.query<Record<string, unknown>>(expandMacros(RAW_TOP_PATHS, { from: range[0], to: range[1], intervalMs: 60_000 }), {
+      ...params,
+      buckets,
+    });
 
   beforeAll(async () => {
     t = await createTestStore({ migrate: false });
     const before = mkdtempSync(join(tmpdir(), 'tc9-schema-'));
-    for (const file of readdirSync(defaultSchemaDir()).filter((f) => f < '029_session_paths.sql')) cpSync(join(defaultSchemaDir(), file), join(before, file));
+    for (const file of readdirSync(defaultSchemaDir()).filter((f) => f < '029_session_paths.sql'))
+      cpSync(join(defaultSchemaDir(), file), join(before, file));
     await migrate(t.store, { schemaDir: before });
     const events = scenario();
     await t.store.insert('otel_logs', events.slice(0, 500));
@@ -121,7 +127,10 @@ describe('top_paths on session_paths and path_steps', () => {
         const rows = await runQuery<Record<string, unknown>>(t.store, findQuery('top_paths'), { from: range[0], to: range[1], params });
         const expected = await raw(range, params);
         const label = `${range[0] - T0}..${range[1] - T0} ${JSON.stringify(params)}`;
-        expect(rows.map(({ share: _s, ...r }) => r), label).toEqual(expected.map(({ share: _s, ...r }) => r));
+        expect(
+          rows.map(({ share: _s, ...r }) => r),
+          label,
+        ).toEqual(expected.map(({ share: _s, ...r }) => r));
         rows.forEach((r, i) => {
           expect(Number(r.share), label).toBeCloseTo(Number(expected[i]!.share), 12);
         });
@@ -133,21 +142,35 @@ describe('top_paths on session_paths and path_steps', () => {
   it('reads a hash sample of the sessions above sample_above session-days, counts scaled by the buckets read', async () => {
     for (const range of RANGES.slice(0, 4)) {
       const days = { from: range[0], to: range[1], intervalMs: 60_000 };
-      const [row] = await t.store.query<{ n: number }>(expandMacros('SELECT count() AS n FROM session_paths WHERE day >= toDate($__fromTime) AND day <= toDate($__toTime)', days));
+      const [row] = await t.store.query<{ n: number }>(
+        expandMacros('SELECT count() AS n FROM session_paths WHERE day >= toDate($__fromTime) AND day <= toDate($__toTime)', days),
+      );
       const sessionDays = Number(row!.n);
       for (const sampleAbove of [Math.floor(sessionDays / 5), Math.floor(sessionDays / 2), sessionDays]) {
         const buckets = Math.min(16, Math.ceil((16 * sampleAbove) / sessionDays));
         const params = { from_step: '', limit: 1000 };
-        const rows = await runQuery<Record<string, unknown>>(t.store, findQuery('top_paths'), { from: range[0], to: range[1], params: { ...params, sample_above: sampleAbove } });
+        const rows = await runQuery<Record<string, unknown>>(t.store, findQuery('top_paths'), {
+          from: range[0],
+          to: range[1],
+          params: { ...params, sample_above: sampleAbove },
+        });
         const expected = await raw(range, params, buckets);
         const label = `${range[0] - T0}..${range[1] - T0} ${sampleAbove} of ${sessionDays}: ${buckets} buckets`;
         expect(rows.length, label).toBeGreaterThan(0);
         expect(
           rows.map((r) => [r.from_step, r.to_step, Number(r.transitions), Number(r.sessions)]),
           label,
-        ).toEqual(expected.map((r) => [r.from_step, r.to_step, Math.round((Number(r.transitions) * 16) / buckets), Math.round((Number(r.sessions) * 16) / buckets)]));
+        ).toEqual(
+          expected.map((r) => [
+            r.from_step,
+            r.to_step,
+            Math.round((Number(r.transitions) * 16) / buckets),
+            Math.round((Number(r.sessions) * 16) / buckets),
+          ]),
+        );
         // A sample is not the whole: some count differs from the exact answer.
-        if (buckets < 16) expect(rows, label).not.toEqual(await runQuery(t.store, findQuery('top_paths'), { from: range[0], to: range[1], params }));
+        if (buckets < 16)
+          expect(rows, label).not.toEqual(await runQuery(t.store, findQuery('top_paths'), { from: range[0], to: range[1], params }));
       }
     }
   });

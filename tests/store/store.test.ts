@@ -28,11 +28,14 @@ describe('store backends', () => {
 
   it('binds parameters server-side: quotes, backslashes and arrays arrive intact', async () => {
     const hostile = "x' OR 1=1 -- \\'; DROP TABLE y";
-    const [row] = await t.store.query<{ v: string; a: string[]; n: number }>('SELECT {v:String} AS v, {a:Array(String)} AS a, {n:UInt64} AS n', {
-      v: hostile,
-      a: ["it's", 'b\\c'],
-      n: 42,
-    });
+    const [row] = await t.store.query<{ v: string; a: string[]; n: number }>(
+      'SELECT {v:String} AS v, {a:Array(String)} AS a, {n:UInt64} AS n',
+      {
+        v: hostile,
+        a: ["it's", 'b\\c'],
+        n: 42,
+      },
+    );
     expect(row).toEqual({ v: hostile, a: ["it's", 'b\\c'], n: 42 });
   });
 
@@ -54,7 +57,9 @@ describe('store backends', () => {
   });
 
   it('inserts rows through a spool file it removes, keeping column defaults and exact values', async () => {
-    await t.store.command("CREATE TABLE spooled (s String, n UInt8 DEFAULT 7, ts DateTime64(9), m Map(LowCardinality(String), String)) ENGINE = MergeTree ORDER BY s");
+    await t.store.command(
+      'CREATE TABLE spooled (s String, n UInt8 DEFAULT 7, ts DateTime64(9), m Map(LowCardinality(String), String)) ENGINE = MergeTree ORDER BY s',
+    );
     await t.store.insert('spooled', [
       { s: "it's \\ \n ok", ts: '1764598228.192000001', m: { 'a.b': 'c' } },
       { s: 'second', n: 3, ts: '1764598228.5', m: {} },

@@ -8,7 +8,8 @@ describe('BatchWriter on chDB', () => {
 
   beforeAll(async () => {
     t = await createTestStore({ migrate: false });
-    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await t.store.command(`CREATE TABLE ${name} (x UInt32, s String) ENGINE = MergeTree ORDER BY x`);
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f'])
+      await t.store.command(`CREATE TABLE ${name} (x UInt32, s String) ENGINE = MergeTree ORDER BY x`);
     await t.store.command(
       'CREATE TABLE shared_cols (x UInt32, service LowCardinality(String), attrs Map(LowCardinality(String), String), tags Map(LowCardinality(String), String), n UInt8) ENGINE = MergeTree ORDER BY x',
     );
@@ -17,7 +18,12 @@ describe('BatchWriter on chDB', () => {
 
   it('flushes a table as soon as it holds maxRows', async () => {
     const writer = new BatchWriter(t.store, { maxRows: 3, flushIntervalMs: 3_600_000 });
-    expect(writer.write('a', [{ x: 1, s: '' }, { x: 2, s: '' }])).toBe(true);
+    expect(
+      writer.write('a', [
+        { x: 1, s: '' },
+        { x: 2, s: '' },
+      ]),
+    ).toBe(true);
     expect(writer.stats().bufferedRows).toBe(2);
     writer.write('a', [{ x: 3, s: '' }]);
     await vi.waitFor(async () => expect(await count('a')).toBe(3));
@@ -88,7 +94,10 @@ describe('BatchWriter on chDB', () => {
       return t.store.insertJson!(...args);
     };
     const writer = new BatchWriter(store, { flushIntervalMs: 3_600_000 });
-    writer.write('f', Array.from({ length: 5_000 }, (_, i) => ({ x: 10_000 + i, s: `bad \ud800 ${i}` })));
+    writer.write(
+      'f',
+      Array.from({ length: 5_000 }, (_, i) => ({ x: 10_000 + i, s: `bad \ud800 ${i}` })),
+    );
     await writer.close();
     expect(writer.stats()).toMatchObject({ written: 0, failed: 5_000 });
     expect(calls).toBeLessThanOrEqual(1 + 128);
@@ -103,7 +112,10 @@ describe('BatchWriter on chDB', () => {
       return t.store.insertJson!(...args);
     };
     const writer = new BatchWriter(store, { flushIntervalMs: 3_600_000, onError: (_e, _t, rows) => errors.push(rows) });
-    writer.write('no_such_table_either', Array.from({ length: 64 }, (_, i) => ({ x: i, s: '' })));
+    writer.write(
+      'no_such_table_either',
+      Array.from({ length: 64 }, (_, i) => ({ x: i, s: '' })),
+    );
     await writer.close();
     expect(errors).toEqual([64]);
     expect(calls).toBe(1);
@@ -118,7 +130,10 @@ describe('BatchWriter on chDB', () => {
 
   it('writes what is buffered on close and refuses rows afterwards', async () => {
     const writer = new BatchWriter(t.store, { flushIntervalMs: 3_600_000 });
-    writer.write('d', [{ x: 1, s: '' }, { x: 2, s: '' }]);
+    writer.write('d', [
+      { x: 1, s: '' },
+      { x: 2, s: '' },
+    ]);
     await writer.close();
     expect(await count('d')).toBe(2);
     expect(writer.write('d', [{ x: 3, s: '' }])).toBe(false);
@@ -130,7 +145,16 @@ describe('BatchWriter on chDB', () => {
     const hostile = "it's a \\ back'slash\n-- DROP TABLE a; ${x} {p:String}";
     const one = { service: 'shop', attrs: { 'service.name': 'shop', note: hostile } };
     const other = { service: 'billing', attrs: {} };
-    expect(writer.write('shared_cols', [{ x: 1, tags: { a: '1' } }, { x: 2, n: 7 }], one)).toBe(true);
+    expect(
+      writer.write(
+        'shared_cols',
+        [
+          { x: 1, tags: { a: '1' } },
+          { x: 2, n: 7 },
+        ],
+        one,
+      ),
+    ).toBe(true);
     expect(writer.write('shared_cols', [{ x: 3 }], other)).toBe(true);
     expect(writer.write('shared_cols', [{ x: 4 }], one)).toBe(true);
     await writer.close();
@@ -158,10 +182,17 @@ describe('BatchWriter on chDB', () => {
       },
     });
     const writer = new BatchWriter(counting, { maxRows: 2, flushIntervalMs: 3_600_000 });
-    writer.write('e', [{ x: 0, s: '' }, { x: 1, s: '' }]);
+    writer.write('e', [
+      { x: 0, s: '' },
+      { x: 1, s: '' },
+    ]);
     await vi.waitFor(() => expect(inserts).toEqual([2]));
     // Each of these reaches maxRows while the first insert runs: they wait, then go as one.
-    for (let i = 1; i < 4; i++) writer.write('e', [{ x: 2 * i, s: '' }, { x: 2 * i + 1, s: '' }]);
+    for (let i = 1; i < 4; i++)
+      writer.write('e', [
+        { x: 2 * i, s: '' },
+        { x: 2 * i + 1, s: '' },
+      ]);
     release();
     await writer.flush();
     expect(inserts).toEqual([2, 6]);

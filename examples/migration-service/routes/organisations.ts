@@ -10,7 +10,10 @@ import { emitEvent } from '../telemetry/events.js';
 const CreateOrganisation = z.object({
   name: z.string().trim().min(1).max(200),
   type: z.enum(OrgType),
-  instanceUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  instanceUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
 });
 
 export function organisationRoutes(prisma: PrismaClient): Router {

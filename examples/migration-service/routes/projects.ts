@@ -43,7 +43,10 @@ export function projectRoutes(prisma: PrismaClient): Router {
         targetOrg: project.targetOrgId,
       }),
     );
-    res.status(201).location(`/projects/${project.id}`).json({ ...project, runs: runCounts([]) });
+    res
+      .status(201)
+      .location(`/projects/${project.id}`)
+      .json({ ...project, runs: runCounts([]) });
   });
 
   router.get('/projects', async (_req, res) => {

@@ -29,7 +29,10 @@ export function runRoutes(prisma: PrismaClient, scheduler: RunScheduler): Router
     const { id } = req.params;
     const input = validate(StartRun, req.body);
     const project = isUuid(id)
-      ? await prisma.migrationProject.findUnique({ where: { id }, select: { id: true, template: true, sourceOrgId: true, targetOrgId: true } })
+      ? await prisma.migrationProject.findUnique({
+          where: { id },
+          select: { id: true, template: true, sourceOrgId: true, targetOrgId: true },
+        })
       : null;
     if (!project) throw notFound('project', id);
     const run = await prisma.migrationRun.create({

@@ -93,9 +93,7 @@ class Execution {
   }
 
   private failureSummary(): string {
-    return this.phases
-      .flatMap((p) => Object.entries(p.failureReasons).map(([code, n]) => `${n} ${code} in ${p.phase}`))
-      .join(', ');
+    return this.phases.flatMap((p) => Object.entries(p.failureReasons).map(([code, n]) => `${n} ${code} in ${p.phase}`)).join(', ');
   }
 
   /** Runs one phase inside the phase hook: its row is created, updated per batch and finished within the hook. */

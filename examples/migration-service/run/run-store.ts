@@ -67,12 +67,7 @@ export class RunStore {
     await this.prisma.$transaction([updatePhase, this.prisma.migrationRun.update({ where: { id: runId }, data: runTotals })]);
   }
 
-  async finishPhase(
-    runId: string,
-    outcome: PhaseOutcome,
-    status: 'succeeded' | 'failed',
-    finishedAt: Date,
-  ): Promise<void> {
+  async finishPhase(runId: string, outcome: PhaseOutcome, status: 'succeeded' | 'failed', finishedAt: Date): Promise<void> {
     await this.prisma.phaseResult.update({
       where: { runId_phase: { runId, phase: outcome.phase } },
       data: {

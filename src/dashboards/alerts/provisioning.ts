@@ -72,7 +72,15 @@ export function provisionedRule(rule: AlertRuleSpec, dashboards: readonly Dashbo
         refId: 'B',
         relativeTimeRange: { from: 0, to: 0 },
         datasourceUid: EXPRESSION_DATASOURCE.uid,
-        model: { refId: 'B', datasource: { ...EXPRESSION_DATASOURCE }, type: 'reduce', expression: 'A', reducer: rule.reducer, settings: { mode: 'dropNN' }, ...interval },
+        model: {
+          refId: 'B',
+          datasource: { ...EXPRESSION_DATASOURCE },
+          type: 'reduce',
+          expression: 'A',
+          reducer: rule.reducer,
+          settings: { mode: 'dropNN' },
+          ...interval,
+        },
       },
       {
         refId: 'C',
@@ -109,7 +117,13 @@ export function alertRulesFile(rules: readonly AlertRuleSpec[], dashboards: read
   for (const rule of rules) groups.set(rule.group, [...(groups.get(rule.group) ?? []), provisionedRule(rule, dashboards)]);
   return {
     apiVersion: 1,
-    groups: [...groups].map(([name, groupRules]) => ({ orgId: 1, name, folder: RULE_FOLDER, interval: RULE_GROUP_INTERVAL, rules: groupRules })),
+    groups: [...groups].map(([name, groupRules]) => ({
+      orgId: 1,
+      name,
+      folder: RULE_FOLDER,
+      interval: RULE_GROUP_INTERVAL,
+      rules: groupRules,
+    })),
   };
 }
 

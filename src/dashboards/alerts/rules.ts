@@ -22,7 +22,8 @@ export const ALERT_RULES: AlertRuleSpec[] = [
     execErrState: 'Error',
     stateRationale: `No rows means fewer than ${ERROR_RATE_MIN_CALLS} server calls in 5 min: too little traffic to judge, so OK. A failing query is an Error, never silently OK.`,
     summary: 'Error rate of {{ index .Labels "service" }} is above 1% over the last 5 minutes',
-    firstLook: 'Errors dashboard, "Top error groups" for the new fingerprint and its release; then "Failed requests" for the failing route and its trace in Sentry.',
+    firstLook:
+      'Errors dashboard, "Top error groups" for the new fingerprint and its release; then "Failed requests" for the failing route and its trace in Sentry.',
     dashboard: { uid: 'tc9-errors', panelTitle: 'Top error groups' },
   },
   {
@@ -41,7 +42,8 @@ export const ALERT_RULES: AlertRuleSpec[] = [
     execErrState: 'Error',
     stateRationale: 'No span metrics means no traffic: nothing is slow, so OK. A failing query is an Error.',
     summary: 'p95 latency of {{ index .Labels "service" }} averaged above 1 s over 5 minutes',
-    firstLook: 'Performance dashboard: "p95 latency by route" for the slow route, then "Database time by Prisma operation" and "Slowest operations" (its trace shows where the time goes).',
+    firstLook:
+      'Performance dashboard: "p95 latency by route" for the slow route, then "Database time by Prisma operation" and "Slowest operations" (its trace shows where the time goes).',
     dashboard: { uid: 'tc9-performance', panelTitle: 'p95 latency by route' },
   },
   {
@@ -58,9 +60,11 @@ export const ALERT_RULES: AlertRuleSpec[] = [
     for: '5m',
     noDataState: 'KeepLast',
     execErrState: 'Error',
-    stateRationale: 'A gap in runtime metrics (export hiccup, restart) keeps the last state rather than resolving or paging; a failing query is an Error.',
+    stateRationale:
+      'A gap in runtime metrics (export hiccup, restart) keeps the last state rather than resolving or paging; a failing query is an Error.',
     summary: 'V8 heap of {{ index .Labels "service" }} ({{ index .Labels "instance" }}) is above 80% of its limit',
-    firstLook: 'Performance dashboard "Memory" for a steady climb (leak) versus spikes; Migrations dashboard "Running migrations" for a large run holding records in memory.',
+    firstLook:
+      'Performance dashboard "Memory" for a steady climb (leak) versus spikes; Migrations dashboard "Running migrations" for a large run holding records in memory.',
     dashboard: { uid: 'tc9-performance', panelTitle: 'Memory' },
   },
   {
@@ -77,9 +81,11 @@ export const ALERT_RULES: AlertRuleSpec[] = [
     for: '0s',
     noDataState: 'OK',
     execErrState: 'Error',
-    stateRationale: 'The query returns rows only for failed connection spans, so no data is the healthy state (OK). A failing query is an Error.',
+    stateRationale:
+      'The query returns rows only for failed connection spans, so no data is the healthy state (OK). A failing query is an Error.',
     summary: '{{ index .Labels "service" }} failed to connect to its database in the last 5 minutes',
-    firstLook: 'Errors dashboard "Failed requests" (status message names the cause: refused, timeout, too many clients); then PostgreSQL health and the pool size (max connections).',
+    firstLook:
+      'Errors dashboard "Failed requests" (status message names the cause: refused, timeout, too many clients); then PostgreSQL health and the pool size (max connections).',
     dashboard: { uid: 'tc9-errors', panelTitle: 'Failed requests' },
   },
   {
@@ -98,7 +104,8 @@ export const ALERT_RULES: AlertRuleSpec[] = [
     execErrState: 'Error',
     stateRationale: `No rows means fewer than ${MIGRATION_FAILURE_MIN_RUNS} runs finished in the hour: nothing to judge, so OK. A failing query is an Error.`,
     summary: 'More than 20% of migration runs of {{ index .Labels "service" }} failed in the last hour',
-    firstLook: 'Migrations dashboard "Failed runs by reason" (one reason dominating points at an API outage or a broken mapping), then the failed run\'s trace from "Recent runs".',
+    firstLook:
+      'Migrations dashboard "Failed runs by reason" (one reason dominating points at an API outage or a broken mapping), then the failed run\'s trace from "Recent runs".',
     dashboard: { uid: 'tc9-migrations', panelTitle: 'Failed runs by reason' },
   },
   {
@@ -118,7 +125,8 @@ export const ALERT_RULES: AlertRuleSpec[] = [
     stateRationale:
       'No rows means no scheduled job reported in 24 h (none configured), so OK. A failing query alerts: a broken check must not hide a job that stopped running.',
     summary: 'Scheduled job {{ index .Labels "monitor" }} missed its schedule',
-    firstLook: 'Migrations dashboard "Recent runs" for the last successful run; then the scheduler process (is it running, did it crash) and the Sentry cron monitor of the same slug.',
+    firstLook:
+      'Migrations dashboard "Recent runs" for the last successful run; then the scheduler process (is it running, did it crash) and the Sentry cron monitor of the same slug.',
     dashboard: { uid: 'tc9-migrations', panelTitle: 'Recent runs' },
   },
 ];

@@ -43,7 +43,9 @@ const rows = (columns: string, tier: Tier, conditions: string, where: string) =>
  */
 export function spanStatsOverRange(where: string): string {
   const inEdgeBucket = (tier: Tier) =>
-    ['$__fromTime', '$__toTime'].map((b) => `(start >= ${tier.bucket(b)} AND start < ${tier.bucket(b)} + INTERVAL ${tier.length})`).join(' OR ');
+    ['$__fromTime', '$__toTime']
+      .map((b) => `(start >= ${tier.bucket(b)} AND start < ${tier.bucket(b)} + INTERVAL ${tier.length})`)
+      .join(' OR ');
   return TIERS.map((tier, i) => {
     const parent = TIERS[i - 1];
     const edge = parent ? `(${inEdgeBucket(parent)})\n    AND ` : '';
@@ -69,7 +71,12 @@ export function spanStatsByInterval(where: string): string {
       const coarser = tiers.slice(0, i).map((t) => `$__interval_s % ${t.seconds} != 0`);
       const fits = tier.table === 'span_minutes' ? [] : [`$__interval_s % ${tier.seconds} = 0`];
       const when = [...coarser, ...fits].join(' AND ');
-      return rows(`start, ${DIMENSIONS}, ${MEASURES}`, tier, `${when}\n    AND start >= ${tier.bucket('$__fromTime')} AND start <= $__toTime`, where);
+      return rows(
+        `start, ${DIMENSIONS}, ${MEASURES}`,
+        tier,
+        `${when}\n    AND start >= ${tier.bucket('$__fromTime')} AND start <= $__toTime`,
+        where,
+      );
     })
     .join('\n  UNION ALL\n  ');
 }

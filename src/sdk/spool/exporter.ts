@@ -81,7 +81,9 @@ export class SpoolingLogExporter implements LogRecordExporter {
       },
       (error: unknown) => {
         this.dir = null;
-        diag.error(`tc9-observability: the log spool cannot be used, log records the collector does not take are lost: ${describeError(error)}`);
+        diag.error(
+          `tc9-observability: the log spool cannot be used, log records the collector does not take are lost: ${describeError(error)}`,
+        );
       },
     );
   }
@@ -179,7 +181,10 @@ export class SpoolingLogExporter implements LogRecordExporter {
         this.scheduleRetry();
       })
       .catch((error: unknown) => {
-        done({ code: ExportResultCode.FAILED, error: new Error(`export failed and the batch could not be spooled: ${describeError(error)}`) });
+        done({
+          code: ExportResultCode.FAILED,
+          error: new Error(`export failed and the batch could not be spooled: ${describeError(error)}`),
+        });
       })
       .finally(() => this.pendingWrites.delete(write));
     this.pendingWrites.add(write);
@@ -268,7 +273,9 @@ export class SpoolingLogExporter implements LogRecordExporter {
 
   private reportOutages(): void {
     if (this.outagesUnreported === 0) return;
-    diag.warn(`tc9-observability: ${this.options.what} failed ${this.outagesUnreported} more times since the last report; log records were spooled`);
+    diag.warn(
+      `tc9-observability: ${this.options.what} failed ${this.outagesUnreported} more times since the last report; log records were spooled`,
+    );
     this.outagesUnreported = 0;
   }
 }

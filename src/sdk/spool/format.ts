@@ -53,7 +53,8 @@ export class SpoolFormatError extends Error {
 function replacer(this: unknown, key: string, value: unknown): unknown {
   // `this[key]` is the value before toJSON: a Buffer would otherwise arrive as { type, data }.
   const original = (this as Record<string, unknown>)[key];
-  if (original instanceof Uint8Array) return { [BYTES]: Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64') };
+  if (original instanceof Uint8Array)
+    return { [BYTES]: Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64') };
   return value;
 }
 
@@ -97,7 +98,9 @@ export function encodeBatch(records: readonly ReadableLogRecord[]): string {
   });
   const batch: StoredBatch = {
     v: FORMAT_VERSION,
-    resources: [...resources.keys()].map((r) => (r.schemaUrl ? { attributes: r.attributes, schemaUrl: r.schemaUrl } : { attributes: r.attributes })),
+    resources: [...resources.keys()].map((r) =>
+      r.schemaUrl ? { attributes: r.attributes, schemaUrl: r.schemaUrl } : { attributes: r.attributes },
+    ),
     scopes: [...scopes.keys()].map((s) => ({ ...s })),
     records: stored,
   };
@@ -117,7 +120,8 @@ export function decodeBatch(text: string): ReadableLogRecord[] {
   }
   if (!isObject(batch) || batch.v !== FORMAT_VERSION) throw new SpoolFormatError(`expected format version ${FORMAT_VERSION}`);
   const { resources, scopes, records } = batch as unknown as StoredBatch;
-  if (!Array.isArray(resources) || !Array.isArray(scopes) || !Array.isArray(records)) throw new SpoolFormatError('resources, scopes or records missing');
+  if (!Array.isArray(resources) || !Array.isArray(scopes) || !Array.isArray(records))
+    throw new SpoolFormatError('resources, scopes or records missing');
   const resourceObjects = resources.map((r) => {
     if (!isObject(r) || !isObject(r.attributes)) throw new SpoolFormatError('a resource without attributes');
     return resourceFromAttributes(r.attributes, r.schemaUrl ? { schemaUrl: r.schemaUrl } : {});

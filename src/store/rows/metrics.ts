@@ -68,7 +68,13 @@ function specific(metric: MetricData, point: DataPoint<unknown>): { table: Metri
     case DataPointType.SUM:
       return {
         table: METRIC_TABLES.sum,
-        row: { Value: point.value as number, Flags: 0, ...NO_EXEMPLARS, AggregationTemporality: temporality, IsMonotonic: metric.isMonotonic },
+        row: {
+          Value: point.value as number,
+          Flags: 0,
+          ...NO_EXEMPLARS,
+          AggregationTemporality: temporality,
+          IsMonotonic: metric.isMonotonic,
+        },
       };
     case DataPointType.HISTOGRAM: {
       const h = point.value as Histogram;

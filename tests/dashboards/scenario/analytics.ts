@@ -50,10 +50,17 @@ export function analytics(ctx: ScenarioContext): Partial<ScenarioRows> {
 
     emit(EVENT.sessionStart);
     emit(EVENT.login);
-    emit(EVENT.experimentExposure, { [ATTR.experimentKey]: 'onboarding-flow', [ATTR.experimentVariant]: userIndex % 2 === 0 ? 'control' : 'guided-setup' });
+    emit(EVENT.experimentExposure, {
+      [ATTR.experimentKey]: 'onboarding-flow',
+      [ATTR.experimentVariant]: userIndex % 2 === 0 ? 'control' : 'guided-setup',
+    });
     page('/dashboard');
     page('/projects');
-    if (random() < 0.5) emit(EVENT.featureUsed, { [ATTR.featureName]: FEATURES[userIndex % FEATURES.length] as string, [ATTR.durationMs]: String(500 + Math.floor(random() * 5000)) });
+    if (random() < 0.5)
+      emit(EVENT.featureUsed, {
+        [ATTR.featureName]: FEATURES[userIndex % FEATURES.length] as string,
+        [ATTR.durationMs]: String(500 + Math.floor(random() * 5000)),
+      });
     if (random() < 0.7) {
       page('/organisations');
       emit(EVENT.organisationConnected);

@@ -16,10 +16,38 @@ interface Route {
 }
 
 const ROUTES: Route[] = [
-  { method: 'GET', route: '/projects', path: '/projects', perMinute: 20, baseMs: 40, prisma: { model: 'MigrationProject', method: 'findMany' } },
-  { method: 'GET', route: '/organisations', path: '/organisations', perMinute: 10, baseMs: 25, prisma: { model: 'Organisation', method: 'findMany' } },
-  { method: 'GET', route: '/projects/:id', path: '/projects/8d3c1f52', perMinute: 10, baseMs: 60, prisma: { model: 'MigrationProject', method: 'findUnique' } },
-  { method: 'POST', route: '/projects/:id/runs', path: '/projects/8d3c1f52/runs', perMinute: 3, baseMs: 120, prisma: { model: 'MigrationRun', method: 'create' } },
+  {
+    method: 'GET',
+    route: '/projects',
+    path: '/projects',
+    perMinute: 20,
+    baseMs: 40,
+    prisma: { model: 'MigrationProject', method: 'findMany' },
+  },
+  {
+    method: 'GET',
+    route: '/organisations',
+    path: '/organisations',
+    perMinute: 10,
+    baseMs: 25,
+    prisma: { model: 'Organisation', method: 'findMany' },
+  },
+  {
+    method: 'GET',
+    route: '/projects/:id',
+    path: '/projects/8d3c1f52',
+    perMinute: 10,
+    baseMs: 60,
+    prisma: { model: 'MigrationProject', method: 'findUnique' },
+  },
+  {
+    method: 'POST',
+    route: '/projects/:id/runs',
+    path: '/projects/8d3c1f52/runs',
+    perMinute: 3,
+    baseMs: 120,
+    prisma: { model: 'MigrationRun', method: 'create' },
+  },
   { method: 'GET', route: '/health', path: '/health', perMinute: 5, baseMs: 3 },
 ];
 

@@ -16,7 +16,10 @@ export function chTime(ms: number): string {
 
 /** Deterministic ids: the same seed text gives the same id. */
 export function hexId(seed: string, bytes: 16 | 8): string {
-  return createHash('sha256').update(seed).digest('hex').slice(0, bytes * 2);
+  return createHash('sha256')
+    .update(seed)
+    .digest('hex')
+    .slice(0, bytes * 2);
 }
 
 /** A seeded random stream (the reference service's mulberry32), so every run seeds the same scenario. */

@@ -12,7 +12,14 @@ import { runtimeMetrics } from './runtime.js';
 
 export type Fault = 'errorSpike' | 'slowDatabase' | 'memoryGrowth' | 'failingMigrations' | 'missedSchedule' | 'dbConnectionErrors';
 
-export const FAULTS: readonly Fault[] = ['errorSpike', 'slowDatabase', 'memoryGrowth', 'failingMigrations', 'missedSchedule', 'dbConnectionErrors'];
+export const FAULTS: readonly Fault[] = [
+  'errorSpike',
+  'slowDatabase',
+  'memoryGrowth',
+  'failingMigrations',
+  'missedSchedule',
+  'dbConnectionErrors',
+];
 
 export interface ScenarioOptions {
   /** End of the scenario (ms); data covers the two hours before (analytics also a few days back). */

@@ -24,7 +24,10 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'tc9-spool-exporter-'));
   messages.length = 0;
   const log = (m: string) => messages.push(m);
-  diag.setLogger({ error: log, warn: log, info: log, debug: () => {}, verbose: () => {} }, { logLevel: DiagLogLevel.INFO, suppressOverrideMessage: true });
+  diag.setLogger(
+    { error: log, warn: log, info: log, debug: () => {}, verbose: () => {} },
+    { logLevel: DiagLogLevel.INFO, suppressOverrideMessage: true },
+  );
 });
 afterEach(async () => {
   await receiver?.close();
@@ -44,19 +47,34 @@ async function deadPort(): Promise<number> {
 let nextId = 0;
 function batch(n: number): ReadableLogRecord[] {
   const memory = new InMemoryLogRecordExporter();
-  const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'spool-test' }), processors: [new SimpleLogRecordProcessor({ exporter: memory })] });
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'spool-test' }),
+    processors: [new SimpleLogRecordProcessor({ exporter: memory })],
+  });
   for (let i = 0; i < n; i++) {
-    provider.getLogger('tc9-observability').emit({ eventName: 'order.placed', severityNumber: SeverityNumber.INFO, attributes: { 'tc9.event.id': `e${nextId++}` } });
+    provider
+      .getLogger('tc9-observability')
+      .emit({ eventName: 'order.placed', severityNumber: SeverityNumber.INFO, attributes: { 'tc9.event.id': `e${nextId++}` } });
   }
   return memory.getFinishedLogRecords();
 }
 
-const OPTIONS: SpoolingOptions = { what: 'logs export to test', exportTimeoutMs: 2_000, retryMaxMs: 100, retryMinMs: 50, reportIntervalMs: 60_000 };
+const OPTIONS: SpoolingOptions = {
+  what: 'logs export to test',
+  exportTimeoutMs: 2_000,
+  retryMaxMs: 100,
+  retryMinMs: 50,
+  reportIntervalMs: 60_000,
+};
 
 function spooling(url: string, maxBytes = 10_000_000, options: Partial<SpoolingOptions> = {}) {
   const inner = new OTLPLogExporter({ url, timeoutMillis: 300 });
   const spool = new SpoolDirectory(dir, maxBytes);
-  return new SpoolingLogExporter(inner, spool.recover().then(() => spool), { ...OPTIONS, ...options });
+  return new SpoolingLogExporter(
+    inner,
+    spool.recover().then(() => spool),
+    { ...OPTIONS, ...options },
+  );
 }
 
 const exportBatch = (exporter: SpoolingLogExporter, records: ReadableLogRecord[]) =>

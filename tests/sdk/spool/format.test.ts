@@ -9,7 +9,10 @@ import { decodeBatch, encodeBatch, SpoolFormatError } from '../../../src/sdk/spo
 function someRecords(): ReadableLogRecord[] {
   const exporter = new InMemoryLogRecordExporter();
   const provider = new LoggerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'shop', 'process.pid': 42, 'host.arch': 'amd64' }, { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' }),
+    resource: resourceFromAttributes(
+      { 'service.name': 'shop', 'process.pid': 42, 'host.arch': 'amd64' },
+      { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' },
+    ),
     processors: [new SimpleLogRecordProcessor({ exporter })],
   });
   const events = provider.getLogger('tc9-observability', '1', { schemaUrl: 'https://example.com/s' });
@@ -21,7 +24,10 @@ function someRecords(): ReadableLogRecord[] {
     attributes: { 'tc9.event.id': 'e1', 'tc9.prop.n': '1', count: 3, ok: true, ratio: 0.5, tags: ['a', 'b'] },
     context: undefined,
   });
-  other.emit({ body: { nested: { list: [1, 'two', null, new Uint8Array([0, 1, 255])] }, bytes: Buffer.from('hi') }, attributes: { 'a.b': "'); DROP TABLE otel_logs; --" } });
+  other.emit({
+    body: { nested: { list: [1, 'two', null, new Uint8Array([0, 1, 255])] }, bytes: Buffer.from('hi') },
+    attributes: { 'a.b': "'); DROP TABLE otel_logs; --" },
+  });
   other.emit({ body: 'plain text \u0000 with NUL and emoji 🚀', timestamp: new Date('2025-01-02T03:04:05.678Z') });
   return exporter.getFinishedLogRecords();
 }
@@ -37,7 +43,10 @@ describe('spooled batch format', () => {
     // Shared resource and scope objects: the request groups records under one resource, per scope.
     expect(decoded[0]!.resource).toBe(decoded[2]!.resource);
     expect(decoded[1]!.instrumentationScope).toBe(decoded[2]!.instrumentationScope);
-    expect(decoded[1]!.body).toEqual({ nested: { list: [1, 'two', null, new Uint8Array([0, 1, 255])] }, bytes: new Uint8Array(Buffer.from('hi')) });
+    expect(decoded[1]!.body).toEqual({
+      nested: { list: [1, 'two', null, new Uint8Array([0, 1, 255])] },
+      bytes: new Uint8Array(Buffer.from('hi')),
+    });
   });
 
   it('rejects a truncated or foreign file with SpoolFormatError', () => {
