@@ -31,10 +31,27 @@ async function loadDemo(): Promise<RunDemo> {
         `error: the demo is not available in this build (${DEMO_MODULE.pathname} is missing)\nfix: run npm run build (the demo lives in src/demo/)`,
       );
     }
+    const missing = missingPackage(err);
+    if (missing) {
+      throw new CliFailure(
+        `error: the demo needs ${missing}, a development dependency of tc9-observability that a service's install does not bring\n` +
+          'fix: run the demo from a clone of the repository: npm run setup && npm start',
+      );
+    }
     throw err;
   }
   if (typeof mod.runDemo !== 'function') throw new CliFailure(`error: ${DEMO_MODULE.pathname} does not export runDemo(options)`);
   return mod.runDemo as RunDemo;
+}
+
+/**
+ * The package a failed import could not find, when it is a package (not a file of ours): the demo's Prisma
+ * client, PGlite, pg, Express and progress bar are development dependencies, absent from a service's install.
+ */
+export function missingPackage(err: unknown): string | undefined {
+  if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') return undefined;
+  const match = /Cannot find package '([^']+)'/.exec(String((err as Error).message));
+  return match?.[1];
 }
 
 interface DemoFlags {
