@@ -76,6 +76,49 @@ describe('product analytics queries on a seeded dataset', () => {
     }
   });
 
+  it('feature_adoption: users, uses and rate exact to the second on a range within one day and across partial days', async () => {
+    const uses = analytics.filter((e) => e.name === 'feature.used').sort((a, b) => a.ts - b.ts);
+    // Bounds in whole seconds ($__fromTime/$__toTime are seconds); an event counts when from <= ts <= to.
+    const sec = (ms: number) => Math.floor(ms / 1000) * 1000;
+    const busiest = [...groupBy(uses, (e) => String(dayOf(e.ts))).values()].sort((a, b) => b.length - a.length)[0]!;
+    const one = busiest[Math.floor(busiest.length / 2)]!;
+    const ranges: Array<[string, number, number]> = [
+      // One minute around a use: whole-day counts would report every user and use of that day.
+      ['one minute', sec(one.ts - 30_000), sec(one.ts + 30_000)],
+      ['three hours of one day', sec(busiest[0]!.ts + 1000), sec(busiest[0]!.ts + 3 * 3_600_000)],
+      // First and last day partial (13:07:05 of day 3 to 09:41:17 of day 9), whole days between.
+      ['partial first and last day', data.from + 3 * DAY + 47_225_000, data.from + 9 * DAY + 34_877_000],
+    ];
+    for (const [label, from, to] of ranges) {
+      const inRange = (e: Event) => e.ts >= from && e.ts <= to;
+      const active = uniq(analytics.filter(inRange).map((e) => e.user));
+      const byFeature = groupBy(uses.filter(inRange), (e) => e.attrs['tc9.feature.name']!);
+      // A range of partial days needs edge events that whole-day counts would get wrong.
+      const wholeDays = uses.filter((e) => dayOf(e.ts) >= dayOf(from) && dayOf(e.ts) <= dayOf(to));
+      expect(wholeDays.length, label).toBeGreaterThan(uses.filter(inRange).length);
+      expect(byFeature.size, label).toBeGreaterThan(0);
+      const rows = await runQuery<Row>(t.store, findQuery('feature_adoption'), { from, to });
+      const expected = [...byFeature].map(([feature, events]) => ({
+        feature,
+        users: uniq(events.map((e) => e.user)),
+        uses: events.length,
+        active_users: active,
+        adoption_rate: uniq(events.map((e) => e.user)) / active,
+        avg_duration_ms: events.reduce((n, e) => n + Number(e.attrs['tc9.duration_ms']), 0) / events.length,
+      }));
+      const sorted = (list: Row[]) => [...list].sort((a, b) => String(a.feature).localeCompare(String(b.feature)));
+      expect(
+        sorted(rows).map((r) => ({ ...r, adoption_rate: Number(r.adoption_rate), avg_duration_ms: Number(r.avg_duration_ms) })),
+        label,
+      ).toEqual(sorted(expected));
+      for (const row of rows) expect(Number(row.adoption_rate), label).toBeLessThanOrEqual(1);
+      expect(
+        rows.map((r) => Number(r.users)),
+        label,
+      ).toEqual([...rows.map((r) => Number(r.users))].sort((a, b) => b - a));
+    }
+  });
+
   it('funnel: users per step and drop-off, in order, within the window', async () => {
     const steps = ['signup.started', 'signup.details', 'signup.completed'];
     const window = 3_600_000;

@@ -8,6 +8,7 @@ import { expandMacros } from '../../src/queries/macros.js';
 import { activeUserDays, activitySketches, orgSessionDays } from '../../src/queries/activity.js';
 import { findQuery, runQuery } from '../../src/queries/index.js';
 import { JOURNEYS_SQL } from '../../src/dashboards/sql/journeys.js';
+import { NAMED_SQL } from '../../src/dashboards/sql/named.js';
 import { seededRandom } from '../../examples/migration-service/run/random.js';
 
 // The User journeys aggregates (clickhouse/025-028) against the same questions asked of the raw events
@@ -19,6 +20,7 @@ const T0 = Math.floor(Date.now() / DAY) * DAY - 4 * DAY;
 const dt = (ms: number) => `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1e6).padStart(9, '0')}`;
 const NAMES = ['page.view', 'page.view', 'page.view', 'login', 'feature.used', 'migration.created', 'migration.executed'];
 const PATHS = ['/dashboard', '/projects', '/runs/:id'];
+const FEATURES = ['export_csv', 'template_picker', 'failure_drilldown'];
 
 function scenario() {
   const random = seededRandom(7);
@@ -41,6 +43,7 @@ function scenario() {
         'tc9.org.type': ['production', 'sandbox'][(ui % 5) % 2]!,
         'tc9.user.type': ['admin', 'viewer', 'consultant'][ui % 3]!,
         'url.path': name === 'page.view' ? PATHS[Math.floor(random() * PATHS.length)]! : '',
+        ...(name === 'feature.used' && { 'tc9.feature.name': FEATURES[(ui + Math.floor(ms / H)) % FEATURES.length]! }),
       },
       EventName: name,
     });
@@ -196,6 +199,28 @@ describe('User journeys aggregates (user_activity_days, org_session_days, activi
         range,
       );
       for (const row of adoption) expect(Number(row.active_users)).toBe(Number(active!.n));
+      // Users and uses over the same seconds as the active users (whole days and the edge days' events), so
+      // the rate is the raw events' answer and never above 1; the panel's SQL is the named query's.
+      const adoptionRaw = await q(
+        `SELECT feature_name AS feature, uniqExactIf(user_id, user_id != '') AS users, count() AS uses,
+           (SELECT uniqExact(user_id) FROM user_activities WHERE $__timeFilter(created_at) AND user_id != '') AS active_users
+         FROM user_activities WHERE $__timeFilter(created_at) AND action = 'feature.used' AND feature_name != ''
+         GROUP BY feature ORDER BY users DESC, feature`,
+        range,
+      );
+      const shape = (rows: Record<string, unknown>[]) =>
+        rows.map((r) => ({
+          feature: String(r.feature),
+          users: Number(r.users),
+          uses: Number(r.uses),
+          active_users: Number(r.active_users),
+        }));
+      expect(shape(adoption), `adoption ${range[0] - T0}..${range[1] - T0}`).toEqual(shape(adoptionRaw));
+      expect(shape(await q(NAMED_SQL.featureAdoption, range)), `adoption panel ${range[0] - T0}..${range[1] - T0}`).toEqual(
+        shape(adoptionRaw),
+      );
+      expect(adoptionRaw.length).toBeGreaterThan(0);
+      for (const row of adoption) expect(Number(row.adoption_rate)).toBeLessThanOrEqual(1);
     }
   });
 });

@@ -98,7 +98,8 @@ export const journeysDashboard = () =>
             title: 'Feature adoption',
             kind: 'table',
             sql: NAMED.featureAdoption,
-            description: 'Users and uses per feature; adoption = feature users / active users (named query feature_adoption).',
+            description:
+              'Users and uses per feature over the range, exact to the second (whole days from feature_usage, the first and last day from the events); adoption = feature users / users active in the same range (named query feature_adoption).',
             columnUnits: { adoption_rate: 'percentunit', avg_duration_ms: 'ms' },
           },
           {
