@@ -1,7 +1,9 @@
 /**
  * The browser side of a simulated user: what the tc9-observability browser tracker would send to the
  * service's ingest endpoint (POST /v1/events with the site's write key): page views, feature usage,
- * experiment exposures, each with the page's context and the browser's user agent.
+ * experiment exposures, each with the page's context and the browser's user agent. Like the tracker, it
+ * keeps a session id per visit (a random UUID, from the visit's first view until it ends) and sends it with
+ * the app's own requests (headers()), so the service's sign-in takes the visit's session.
  */
 import { randomUUID } from 'node:crypto';
 import type { Identity, ServiceClient } from './client.js';
@@ -55,13 +57,34 @@ const APP_ORIGIN = 'https://app.tc9.example';
 
 export class Browser {
   private page: string | undefined;
+  private visit = '';
 
   constructor(
     private readonly client: ServiceClient,
     private readonly writeKey: string,
     private readonly profile: BrowserProfile,
-    private readonly who: () => Identity & { sessionId: string },
+    private readonly who: () => Identity,
   ) {}
+
+  /** The visit's session id (a new visit starts one). */
+  get sessionId(): string {
+    this.visit ||= randomUUID();
+    return this.visit;
+  }
+
+  /**
+   * A new visit: a new session id and no previous page, as the tracker's session after sign-out (reset()) or
+   * the inactivity timeout.
+   */
+  newVisit(): void {
+    this.visit = randomUUID();
+    this.page = undefined;
+  }
+
+  /** Headers for the app's own requests, as tracker.headers(): the visit's session. */
+  headers(): Record<string, string> {
+    return { 'x-session-id': this.sessionId };
+  }
 
   pageView(path: string): Promise<void> {
     const referrer = this.page;
@@ -78,7 +101,8 @@ export class Browser {
   }
 
   private async send(event: string, properties: Record<string, unknown>, path = this.page ?? '/', referrer?: string): Promise<void> {
-    const { sessionId, userId } = this.who();
+    const { userId } = this.who();
+    const sessionId = this.sessionId;
     const body = {
       batch: [
         {

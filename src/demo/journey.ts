@@ -46,10 +46,7 @@ export class Journey {
   ) {
     this.random = plan.random ?? Math.random;
     const profile = BROWSERS[plan.index % BROWSERS.length]!;
-    this.browser = new Browser(client, plan.writeKey, profile, () => ({
-      userId: plan.userId,
-      sessionId: this.sessionId || `anon-${plan.userId}`,
-    }));
+    this.browser = new Browser(client, plan.writeKey, profile, () => ({ userId: plan.userId }));
   }
 
   private get who(): Identity {
@@ -88,15 +85,19 @@ export class Journey {
     const guided = first && this.plan.index < 2;
     const dropOff = (p: number) => !guided && this.chance(p);
     const stop = () => this.plan.signal.aborted || (!guided && Date.now() >= this.plan.deadline);
+    // Each session() is a visit: after the last one's sign-out or a long pause, the tracker starts a new session.
     this.sessionId = '';
+    this.browser.newVisit();
     await this.browser.pageView('/login');
     await this.think(0.5);
     if (first && this.plan.index === 1) {
       // A form submitted without its user id: 400 naming the field.
-      await this.client.request('POST', '/sessions', { body: {} });
+      await this.client.request('POST', '/sessions', { body: {}, headers: this.browser.headers() });
     }
+    // With the tracker's session header, as the app's requests carry it: the service signs the visit in.
     const signIn = await this.client.request<{ sessionId: string }>('POST', '/sessions', {
       body: { userId: this.plan.userId, method: this.chance(0.3) ? 'sso' : 'password' },
+      headers: this.browser.headers(),
     });
     if (signIn.status !== 201) return;
     this.sessionId = signIn.body.sessionId;

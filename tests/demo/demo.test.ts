@@ -52,6 +52,39 @@ function viewText(stdout: string, title: string): string {
   return lines.slice(startAt, end < 0 ? undefined : end).join('\n');
 }
 
+/**
+ * Rows of SQL queries and named queries on the demo's store once the demo has exited, in a child process
+ * (chDB holds one store per process): the store as the demo configured it (src/demo/settings.ts).
+ */
+function queryDemoStore(
+  outDir: string,
+  queries: Record<string, string | { named: string; params?: Record<string, unknown> }>,
+  range: { from: number; to: number },
+): Promise<Record<string, Record<string, unknown>[]>> {
+  const dist = (path: string) => JSON.stringify(pathToFileURL(join(REPO, 'dist/src', path)).href);
+  const script = `
+    const { demoSettings } = await import(${dist('demo/settings.js')});
+    const { createStore } = await import(${dist('store/create-store.js')});
+    const { findQuery, runQuery } = await import(${dist('queries/index.js')});
+    const store = createStore(demoSettings({}, ${JSON.stringify(outDir)}).config.store);
+    const out = {};
+    for (const [name, q] of Object.entries(${JSON.stringify(queries)})) {
+      out[name] = typeof q === 'string'
+        ? await store.query(q)
+        : await runQuery(store, findQuery(q.named), { from: ${range.from}, to: ${range.to}, params: q.params ?? {} });
+    }
+    await store.close();
+    process.stdout.write(JSON.stringify(out));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`query child exited ${code}: ${stderr}`)))),
+  );
+}
+
 describe('npm start (the embedded demo)', () => {
   let dir: string;
   let result: Result;
@@ -80,6 +113,37 @@ describe('npm start (the embedded demo)', () => {
     expect(errors).toMatch(/server|external_service/);
     expect(errors).toContain('validation');
     expect(result.stdout).toMatch(/Errors: [1-9]\d* captured into the store/);
+  });
+
+  it('records browser sessions per visit: no made-up anon- sessions, one visit per session, no /login -> /login of its own', async () => {
+    expect(result.code, result.stderr).toBe(0);
+    const rows = await queryDemoStore(
+      join(dir, 'demo'),
+      {
+        anon: "SELECT count() AS n FROM user_activities WHERE startsWith(session_id, 'anon-')",
+        // A visit opens with the sign-in page and signs in at most once; a session holding two of either holds
+        // separate visits (or another user's).
+        mixed: `SELECT session_id, uniqExact(user_id) AS users, countIf(action = 'page.view' AND url_path = '/login') AS login_views,
+                  countIf(action = 'user.login') AS sign_ins
+                FROM user_activities WHERE session_id != ''
+                GROUP BY session_id HAVING users > 1 OR login_views > 1 OR sign_ins > 1`,
+        // The browser's views and the server's events of one visit share its session.
+        visits: `SELECT uniqExactIf(session_id, action = 'page.view' AND url_path = '/login') AS visits,
+                   uniqExactIf(session_id, action = 'user.login') AS signed_in,
+                   uniqExactIf(session_id, action = 'user.login' AND session_id IN (
+                     SELECT session_id FROM user_activities WHERE action = 'page.view' AND url_path = '/login')) AS signed_in_after_login_page
+                 FROM user_activities`,
+        paths: { named: 'top_paths', params: { limit: 1000 } },
+      },
+      { from: Date.now() - 86_400_000, to: Date.now() + 60_000 },
+    );
+    expect(Number(rows.anon![0]!.n)).toBe(0);
+    expect(rows.mixed).toEqual([]);
+    const [visits] = rows.visits!;
+    expect(Number(visits!.signed_in)).toBeGreaterThan(0);
+    expect(Number(visits!.signed_in_after_login_page)).toBe(Number(visits!.signed_in));
+    expect(rows.paths!.length).toBeGreaterThan(0);
+    expect(rows.paths!.filter((p) => p.from_step === '/login' && p.to_step === '/login')).toEqual([]);
   });
 
   it('ends with the command that reads its store again, and that command works as printed', async () => {

@@ -2,6 +2,12 @@
  * Sign in and sign out. The service has no accounts of its own (an identity provider in front of it would
  * authenticate); signing in opens a session for the given user id, and the client then sends x-user-id
  * and x-session-id with its requests (read by expressIdentity).
+ *
+ * The session is the visit's: the browser tracker makes a session id per visit and sends it with the app's
+ * requests (tracker.headers(): x-session-id), the sign-in request too, so the sign-in adopts it and the
+ * page views before it, the server's events and the page views after it are one session in the analytics.
+ * Without one (or one open for another user, or not a UUID as the tracker makes) it opens a new id. The id
+ * names a visit for the analytics; it is not a credential (this service trusts x-user-id, see above).
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
@@ -22,6 +28,9 @@ const SignIn = z.object({
   method: z.enum(['password', 'sso', 'magic_link']).default('password'),
 });
 
+/** A session id as the browser tracker makes them (src/browser/ids.ts): a random UUID. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 interface Session {
   userId: string;
   startedAt: number;
@@ -32,12 +41,19 @@ export class SessionStore {
   private readonly sessions = new Map<string, Session>();
   constructor(private readonly maxSessions = 10_000) {}
 
-  open(userId: string): { sessionId: string; startedAt: Date } {
-    const sessionId = randomUUID();
+  /**
+   * Opens a session for the user: the visit's id the client sent when it is a UUID not open for another
+   * user (the same user signing in again within the visit keeps the session: `started` false), else a new one.
+   */
+  open(userId: string, visitId?: string): { sessionId: string; startedAt: Date; started: boolean } {
+    const given = visitId && UUID.test(visitId) ? visitId.toLowerCase() : undefined;
+    const open = given === undefined ? undefined : this.sessions.get(given);
+    if (given !== undefined && open?.userId === userId) return { sessionId: given, startedAt: new Date(open.startedAt), started: false };
+    const sessionId = given !== undefined && !open ? given : randomUUID();
     const startedAt = Date.now();
     this.sessions.set(sessionId, { userId, startedAt });
     if (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value as string);
-    return { sessionId, startedAt: new Date(startedAt) };
+    return { sessionId, startedAt: new Date(startedAt), started: true };
   }
 
   close(sessionId: string): Session | undefined {
@@ -52,10 +68,11 @@ export function sessionRoutes(sessions: SessionStore): Router {
 
   router.post('/sessions', (req, res) => {
     const input = validate(SignIn, req.body);
-    const { sessionId, startedAt } = sessions.open(input.userId);
+    // The header itself, not the baggage: the service works the same without telemetry started.
+    const { sessionId, startedAt, started } = sessions.open(input.userId, req.get('x-session-id')?.trim());
     const who = { userId: input.userId, sessionId };
     emitEvent('user.login', () => trackLogin({ ...who, method: input.method }));
-    emitEvent('session.start', () => trackSessionStart(who));
+    if (started) emitEvent('session.start', () => trackSessionStart(who));
     res.status(201).json({ sessionId, userId: input.userId, startedAt });
   });
 
