@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../examples/migration-service/app.js';
 import type { ApiCallInfo, PhaseInfo, RunHooks, RunInfo, RunOutcome } from '../../examples/migration-service/run/hooks.js';
 import { createTestDatabase } from '../helpers/postgres.js';
@@ -381,9 +381,15 @@ describe('migration service lifecycle', () => {
         const { rows } = await check.query('SELECT status::text, error, finished_at FROM migration_runs WHERE id = $1', [run.id]);
         expect(rows[0]).toMatchObject({ status: 'cancelled', error: 'cancelled: service shutting down' });
         expect(rows[0].finished_at).not.toBeNull();
-        // Prisma and the pool are closed: only our own session remains on this database.
-        const sessions = await check.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [db.name]);
-        expect(sessions.rows[0].n).toBe(1);
+        // Prisma and the pool are closed: only our own session remains on this database. A closed connection's
+        // backend leaves pg_stat_activity when it has exited, a moment after the socket closed: wait for that.
+        await vi.waitFor(
+          async () => {
+            const sessions = await check.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [db.name]);
+            expect(sessions.rows[0].n).toBe(1);
+          },
+          { timeout: 10_000, interval: 50 },
+        );
       } finally {
         await check.end();
       }
