@@ -5,7 +5,7 @@
  *
  *   0 core      src/semconv.ts, src/core/**: what every layer may use; @opentelemetry/api and /core only
  *   1 domain    configuration, privacy rules, analytics, errors, migration, monitors, identity, browser, React
- *   2 adapters  ingest, middleware, express, fastify, store, queries
+ *   2 adapters  ingest, middleware, express, fastify, trpc, store, queries
  *   3 sdk       the SDK assembly and the entries: sdk, register, index, dashboards
  *   4 tools     cli, demo
  *
@@ -57,7 +57,7 @@ const LAYERS: Layer[] = [
       under('privacy', 'analytics', 'errors', 'migration', 'monitors', 'browser', 'react'),
     ),
   },
-  { level: 2, name: 'adapters', holds: under('ingest', 'middleware', 'express', 'fastify', 'store', 'queries') },
+  { level: 2, name: 'adapters', holds: under('ingest', 'middleware', 'express', 'fastify', 'trpc', 'store', 'queries') },
   { level: 3, name: 'sdk', holds: either(exactly('src/register.ts', 'src/index.ts'), under('sdk', 'dashboards')) },
   { level: 4, name: 'tools', holds: under('cli', 'demo') },
 ];
