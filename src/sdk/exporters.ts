@@ -9,6 +9,7 @@ import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Config } from '../config.js';
+import { installOtlpTransport, OtlpExportControl } from './otlp-transport.js';
 
 export interface Exporters {
   spans?: SpanExporter;
@@ -16,6 +17,8 @@ export interface Exporters {
   logs?: LogRecordExporter;
   /** Releases what the exporters share (e.g. the store's ClickHouse client), after the providers shut down. */
   shutdown?(): Promise<void>;
+  /** The OTLP exporters' network side, per signal: failed attempts as they happen, and close() at the shutdown deadline. */
+  otlp?: { traces: OtlpExportControl; metrics: OtlpExportControl; logs: OtlpExportControl };
 }
 
 export async function createExporters(config: Config): Promise<Exporters> {
@@ -35,16 +38,34 @@ export async function createExporters(config: Config): Promise<Exporters> {
  */
 export function createOtlpExporters(config: Config): Exporters {
   const { traces, metrics, logs, timeoutMs } = config.otlp;
-  return {
-    spans: new OTLPTraceExporter({ url: traces.url, headers: traces.headers, timeoutMillis: timeoutMs }),
-    metrics: new OTLPMetricExporter({
-      url: metrics.url,
-      headers: metrics.headers,
-      timeoutMillis: timeoutMs,
-      temporalityPreference: AggregationTemporalityPreference.DELTA,
-    }),
-    logs: new OTLPLogExporter({ url: logs.url, headers: logs.headers, timeoutMillis: timeoutMs }),
+  const otlp = {
+    traces: new OtlpExportControl(`traces export to ${traces.url}`),
+    metrics: new OtlpExportControl(`metrics export to ${metrics.url}`),
+    logs: new OtlpExportControl(`logs export to ${logs.url}`),
   };
+  const spans = new OTLPTraceExporter({
+    url: traces.url,
+    headers: traces.headers,
+    timeoutMillis: timeoutMs,
+    httpAgentOptions: otlp.traces.agentFactory,
+  });
+  const metricExporter = new OTLPMetricExporter({
+    url: metrics.url,
+    headers: metrics.headers,
+    timeoutMillis: timeoutMs,
+    temporalityPreference: AggregationTemporalityPreference.DELTA,
+    httpAgentOptions: otlp.metrics.agentFactory,
+  });
+  const logExporter = new OTLPLogExporter({
+    url: logs.url,
+    headers: logs.headers,
+    timeoutMillis: timeoutMs,
+    httpAgentOptions: otlp.logs.agentFactory,
+  });
+  installOtlpTransport(spans, otlp.traces);
+  installOtlpTransport(metricExporter, otlp.metrics);
+  installOtlpTransport(logExporter, otlp.logs);
+  return { spans, metrics: metricExporter, logs: logExporter, otlp };
 }
 
 /** Imported on demand: the store (and chDB, a large native engine) stay unloaded unless asked for. */

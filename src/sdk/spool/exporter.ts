@@ -133,6 +133,16 @@ export class SpoolingLogExporter implements LogRecordExporter {
     await this.inner.shutdown();
   }
 
+  /**
+   * The inner exporter's attempt failed; it may still be retrying. A failure a later attempt may fix means an
+   * outage: go down and say so now (batches from here on go to the spool), not after the inner retries. The
+   * batch in flight is spooled if it fails in the end, and brings us up again if it goes through.
+   */
+  attemptFailed(error: unknown): void {
+    if (this.closed || !this.dir || this.state === 'down' || isPermanent(error)) return;
+    this.down(error);
+  }
+
   /** Log records dropped by the spool so far. */
   get dropped(): number {
     return this.overflow.dropped;
