@@ -12,7 +12,11 @@
 export type Outcome = 'done' | 'timeout';
 
 export interface Flushable {
-  /** Bounded by the shutdown timeout itself. */
+  /**
+   * Bounded by the shutdown timeout itself, and holds nothing open: after a signal the app handles, the process
+   * ends when the app's own work does, and then beforeExit or process.exit runs the (bounded) shutdown. A flush
+   * that kept the process up to the bound would put a second bound on top of the shutdown's.
+   */
   flush(): Promise<unknown>;
   /** Bounded by the shutdown timeout itself; tells whether everything finished in time. */
   shutdown(): Promise<Outcome>;
@@ -20,10 +24,14 @@ export interface Flushable {
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
-/** Resolves when `work` settles or after `ms`, whichever is first; never rejects. */
-export function withTimeout(work: Promise<unknown>, ms: number): Promise<Outcome> {
+/**
+ * Resolves when `work` settles or after `ms`, whichever is first; never rejects. With `hold: false` the
+ * timer does not keep the process alive (a wait nobody needs to end before the process does).
+ */
+export function withTimeout(work: Promise<unknown>, ms: number, { hold = true }: { hold?: boolean } = {}): Promise<Outcome> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve('timeout'), ms);
+    if (!hold) timer.unref();
     work.then(
       () => {
         clearTimeout(timer);

@@ -12,7 +12,13 @@ import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@open
 import * as Sentry from '@sentry/node';
 import type { Config } from '../config.js';
 import { setupDiagLogger } from './diag.js';
-import { ExportFailureReporter, reportingLogExporter, reportingMetricExporter, reportingSpanExporter } from './export-failures.js';
+import {
+  ExportFailureReporter,
+  OutageReporter,
+  reportingLogExporter,
+  reportingMetricExporter,
+  reportingSpanExporter,
+} from './export-failures.js';
 import { createExporters, type Exporters } from './exporters.js';
 import { createInstrumentations } from './instrumentations.js';
 import { createResource, RESOURCE_DETECTORS } from './resource.js';
@@ -115,17 +121,34 @@ async function startOnce(options: StartOptions): Promise<Telemetry | undefined> 
   const stop = () =>
     (stopped ??= (async () => {
       removeHooks();
-      return withTimeout(
-        Promise.allSettled([sdk.shutdown(), closeSentry(timeoutMs)]).then(() => exporters.shutdown?.()),
-        timeoutMs,
-      );
+      // After a signal the app handled, the bound counts from the signal (a flush started then); but the
+      // final export gets at least a short while.
+      const budget = signalDeadline === undefined ? timeoutMs : Math.min(timeoutMs, Math.max(signalDeadline - Date.now(), FINAL_FLOOR_MS));
+      const work = Promise.allSettled([sdk.shutdown(), closeSentry(budget)]).then(() => exporters.shutdown?.());
+      const outcome = await withTimeout(work, budget);
+      if (outcome === 'done') return outcome;
+      // Past the bound: what is still being exported is dropped, never waited for. The exports in flight are
+      // answered as failed now, so the processors finish (log records go to the spool) within a short grace.
+      abandonExports(exporters, timeoutMs, true);
+      await withTimeout(work, ABANDON_GRACE_MS);
+      return outcome;
     })());
+  const flush = async (hold: boolean) => {
+    await withTimeout(Promise.all([pipeline.flush(), Sentry.isInitialized() ? Sentry.flush(timeoutMs) : undefined]), timeoutMs, { hold });
+  };
+  // A signal the app handles itself: flush without holding the process, and at the bound abandon the exports
+  // still under way (the batch processors' export timers would keep the process up to 30 s). The shutdown
+  // when the app exits then has what is left of the bound.
+  let signalDeadline: number | undefined;
+  const flushAtSignal = async () => {
+    signalDeadline ??= Date.now() + timeoutMs;
+    const outcome = await withTimeout(pipeline.flush(), timeoutMs, { hold: false });
+    if (outcome === 'timeout' && !stopped) abandonExports(exporters, timeoutMs, false);
+  };
   const telemetry: Telemetry = {
     config,
     consent: privacy.consent,
-    flush: async () => {
-      await withTimeout(Promise.all([pipeline.flush(), Sentry.isInitialized() ? Sentry.flush(timeoutMs) : undefined]), timeoutMs);
-    },
+    flush: () => flush(true),
     shutdown: async () => {
       await stop();
     },
@@ -138,8 +161,26 @@ async function startOnce(options: StartOptions): Promise<Telemetry | undefined> 
       void telemetry.shutdown().finally(() => process.exit(1));
     },
   });
-  const removeHooks = installShutdownHooks({ flush: telemetry.flush, shutdown: stop });
+  const removeHooks = installShutdownHooks({ flush: flushAtSignal, shutdown: stop });
   return telemetry;
+}
+
+/** After the shutdown bound, how long the processors get to take note of the exports answered as failed (and the spool to write). */
+const ABANDON_GRACE_MS = 300;
+/** The final shutdown's least time after a signal the app handled, when the app took the bound itself. */
+const FINAL_FLOOR_MS = 1000;
+
+function abandonExports(exporters: Exporters, timeoutMs: number, close: boolean): void {
+  for (const control of Object.values(exporters.otlp ?? {})) {
+    const reason = `not sent within the shutdown bound (TC9_SHUTDOWN_TIMEOUT_MS=${timeoutMs})`;
+    const abandoned = close ? control.close(reason) : control.abandon(reason);
+    if (abandoned > 0) {
+      diag.warn(
+        `tc9-observability: ${control.what}: ${abandoned} export(s) still under way after TC9_SHUTDOWN_TIMEOUT_MS=${timeoutMs} ` +
+          `were abandoned; their data is dropped${control.what.startsWith('logs') ? ' (or kept in the log spool, if on)' : ''}`,
+      );
+    }
+  }
 }
 
 /**
@@ -156,7 +197,9 @@ function createPipeline(config: Config, exporters: Exporters, options: StartOpti
   const spanProcessors: SpanProcessor[] = [new BaggageSpanProcessor(), privacy.spanProcessor, ...(options.spanProcessors ?? [])];
   if (exporters.spans) {
     const { maxQueueSize, maxExportBatchSize, scheduledDelayMs } = config.batch.spans;
-    const exporter = reportingSpanExporter(exporters.spans, new ExportFailureReporter(target('traces')));
+    const reporter = new OutageReporter(new ExportFailureReporter(target('traces')));
+    if (exporters.otlp && !options.exporters?.spans) exporters.otlp.traces.onAttemptFailed = (e) => reporter.attemptFailed(e);
+    const exporter = reportingSpanExporter(exporters.spans, reporter);
     const batching = new BatchSpanProcessor({ exporter, maxQueueSize, maxExportBatchSize, scheduledDelayMillis: scheduledDelayMs });
     const minMs = config.detail.pgConnectSpanMinMs;
     spanProcessors.push(minMs > 0 ? new PoolConnectSpanFilter(batching, minMs) : batching);
@@ -167,8 +210,17 @@ function createPipeline(config: Config, exporters: Exporters, options: StartOpti
     const { maxQueueSize, maxExportBatchSize, scheduledDelayMs } = config.batch.logs;
     // The OTLP exporter (not one passed in options) keeps what the collector cannot take in the disk spool.
     const spooled = config.exporter === 'otlp' && config.spool.enabled && !options.exporters?.logs;
-    const inner = spooled ? createSpoolingLogExporter(exporters.logs, config, target('logs')) : exporters.logs;
-    const exporter = reportingLogExporter(inner, new ExportFailureReporter(target('logs')));
+    const reporter = new OutageReporter(new ExportFailureReporter(target('logs')));
+    let inner = exporters.logs;
+    if (spooled) {
+      const spooling = createSpoolingLogExporter(exporters.logs, config, target('logs'));
+      // The spool reports the outage itself (and keeps what fails): it hears of the first failed attempt.
+      if (exporters.otlp) exporters.otlp.logs.onAttemptFailed = (e) => spooling.attemptFailed(e);
+      inner = spooling;
+    } else if (exporters.otlp && !options.exporters?.logs) {
+      exporters.otlp.logs.onAttemptFailed = (e) => reporter.attemptFailed(e);
+    }
+    const exporter = reportingLogExporter(inner, reporter);
     const exporting = new BatchLogRecordProcessor({ exporter, maxQueueSize, maxExportBatchSize, scheduledDelayMillis: scheduledDelayMs });
     logRecordProcessors.push(privacy.wrapLogRecordProcessor(exporting));
   } else {
@@ -177,7 +229,9 @@ function createPipeline(config: Config, exporters: Exporters, options: StartOpti
 
   const metricReaders: IMetricReader[] = [];
   if (exporters.metrics) {
-    const exporter = reportingMetricExporter(exporters.metrics, new ExportFailureReporter(target('metrics')));
+    const reporter = new OutageReporter(new ExportFailureReporter(target('metrics')));
+    if (exporters.otlp && !options.exporters?.metrics) exporters.otlp.metrics.onAttemptFailed = (e) => reporter.attemptFailed(e);
+    const exporter = reportingMetricExporter(exporters.metrics, reporter);
     metricReaders.push(
       new PeriodicExportingMetricReader({
         exporter,
