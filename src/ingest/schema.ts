@@ -34,6 +34,13 @@ const metadata = z.object({
   retryCount: z.int().min(0).max(1000).optional(),
 });
 
+/** W3C trace context ids: lowercase hex, not all zeros. */
+const hexId = (length: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^[0-9a-f]{${length}}$`), `must be ${length} lowercase hex digits`)
+    .refine((v) => /[^0]/.test(v), 'must not be all zeros');
+
 const MAX_DEPTH = 8;
 
 /** Whether `value` nests arrays or objects deeper than `max` levels; looks no deeper than that. */
@@ -84,8 +91,18 @@ export const browserEventSchema = z
     properties: properties.optional(),
     context: context.optional(),
     metadata: metadata.optional(),
+    traceId: hexId(32).optional(),
+    spanId: hexId(16).optional(),
   })
-  .superRefine(requireProperties);
+  .superRefine(requireProperties)
+  .superRefine((event, ctx) => {
+    if ((event.traceId === undefined) !== (event.spanId === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [event.traceId === undefined ? 'traceId' : 'spanId'],
+        message: 'traceId and spanId go together',
+      });
+  });
 
 export type BrowserEvent = z.output<typeof browserEventSchema>;
 

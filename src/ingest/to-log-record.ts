@@ -4,7 +4,7 @@
  * 'browser'. The store's views (user_activities, feature_usage, application_errors,
  * performance_metrics, sessions) then treat browser and server steps of a journey alike.
  */
-import { ROOT_CONTEXT, SeverityNumber, type Attributes, type LogRecord } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SeverityNumber, TraceFlags, trace, type Attributes, type LogRecord } from '@opentelemetry/api';
 import { ATTR, EVENT } from '../semconv.js';
 import { pathOf } from '../core/url.js';
 import { liftedProperties, text } from '../analytics/record.js';
@@ -91,7 +91,16 @@ export function toLogRecord(ingested: IngestedEvent): LogRecord {
     severityText: severityNumber === SeverityNumber.ERROR ? 'ERROR' : 'INFO',
     ...(body ? { body } : {}),
     attributes,
-    // Not the ingest request's trace: the event happened in the browser, before this request.
-    context: ROOT_CONTEXT,
+    // Not the ingest request's trace: the event happened in the browser, before this request. When the
+    // tracker traced the app's request before it, the record joins that trace (the server span's parent).
+    context:
+      event.traceId && event.spanId
+        ? trace.setSpanContext(ROOT_CONTEXT, {
+            traceId: event.traceId,
+            spanId: event.spanId,
+            traceFlags: TraceFlags.SAMPLED,
+            isRemote: true,
+          })
+        : ROOT_CONTEXT,
   };
 }

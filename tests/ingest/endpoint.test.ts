@@ -28,6 +28,28 @@ describe.each<Framework>(['express', 'fastify'])('ingest endpoint on %s', (frame
     expect(server.records()).toHaveLength(0);
   });
 
+  it("writes a browser event's traceId/spanId as the record's trace context, and rejects malformed ones", async () => {
+    server = await startIngestServer(framework);
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const spanId = '00f067aa0ba902b7';
+    const traced = event({ traceId, spanId });
+    const untraced = event();
+    const bad = [
+      event({ traceId: traceId.toUpperCase(), spanId }),
+      event({ traceId: '0'.repeat(32), spanId }),
+      event({ traceId }),
+      event({ traceId, spanId: 'xyz' }),
+    ];
+    const res = await post(server.url, { batch: [traced, untraced, ...bad] });
+    expect(res.status).toBe(400);
+    expect(res.body.accepted).toBe(2);
+    expect((res.body.rejected as { index: number }[]).map((r) => r.index)).toEqual([2, 3, 4, 5]);
+    const records = server.records();
+    const byId = (id: string) => records.find((r) => r.attributes[ATTR.eventId] === id)!;
+    expect(byId(traced.id).spanContext).toMatchObject({ traceId, spanId });
+    expect(byId(untraced.id).spanContext).toBeUndefined();
+  });
+
   it('accepts the key as x-write-key, as Basic auth user name, and in a text/plain beacon body', async () => {
     server = await startIngestServer(framework);
     const header = await post(server.url, { batch: [event()] });
