@@ -37,6 +37,13 @@ export interface TrackedEvent {
   properties?: Properties;
   context?: EventContext;
   metadata?: EventMetadata;
+  /**
+   * W3C trace id (32 lowercase hex) of the app's latest traced request before this event (see the
+   * tracker's propagateTo), with that request's span id (16 hex): the server span's parent. The ingest
+   * endpoint writes them as the log record's trace and span id.
+   */
+  traceId?: string;
+  spanId?: string;
 }
 
 /** Body of POST <endpoint>. */

@@ -7,6 +7,7 @@ import type { EventContext, Properties, TrackedEvent } from './event.js';
 import { unitHash, uuid } from './ids.js';
 import { EVENT, IDENTIFY_EVENT, SESSION_HEADER } from './names.js';
 import { pageContext, watchErrors, watchHistory, watchPageHide } from './page.js';
+import { propagateTraces, type PropagationTarget, type RequestTrace } from './propagation.js';
 import { BatchSender, type SenderStats } from './sender.js';
 import { SESSION_TIMEOUT_MS, SessionManager } from './session.js';
 import { memoryStore, webStore } from './storage.js';
@@ -46,6 +47,15 @@ export interface TrackerOptions {
   sessionTimeoutMs?: number;
   /** Send attempts per event. Default 8. */
   maxRetries?: number;
+  /**
+   * Where the app's own fetch/XMLHttpRequest calls get a W3C `traceparent` (a new trace per request) and a
+   * `baggage` header with the session id (and the user id with consent), so the backend's spans join the
+   * browser's trace; the trace id of the latest such request goes on the events that follow. Origins
+   * ("https://api.example.com"), URL prefixes ("https://api.example.com/v2/", "/api/") or regexes (tried on
+   * the full URL and, for the page's origin, on the path). Default: the page's own origin only; `false` or
+   * `[]` turns it off. Cross-origin targets must allow the `traceparent` and `baggage` request headers (CORS).
+   */
+  propagateTo?: readonly PropagationTarget[] | false;
 }
 
 export interface Tracker {
@@ -91,6 +101,10 @@ class BrowserTracker implements Tracker {
   private errorsThisPage = 0;
   private closed = false;
   private readonly sampleRate: number;
+  /** The latest traced request of this page: its trace id goes on the events that follow. */
+  private lastTrace: RequestTrace | undefined;
+  /** Errors a traced request failed with (a fetch's rejection), so that error links to exactly that request. */
+  private readonly failedRequests = new WeakMap<object, RequestTrace>();
 
   constructor(private readonly options: TrackerOptions) {
     if (!options.endpoint || !options.writeKey) throw new TypeError('tc9 tracker: `endpoint` and `writeKey` are required');
@@ -118,6 +132,21 @@ class BrowserTracker implements Tracker {
     const onOnline = () => this.sender.retryNow();
     addEventListener('online', onOnline);
     this.teardown.push(() => removeEventListener('online', onOnline));
+    const targets = options.propagateTo === undefined ? [location.origin] : options.propagateTo;
+    if (targets && targets.length > 0) {
+      this.teardown.push(
+        propagateTraces({
+          targets,
+          ownEndpoint: options.endpoint,
+          baggage: () => this.baggage(),
+          onRequest: (trace, failure) => {
+            this.lastTrace = trace;
+            if (typeof failure === 'object' && failure !== null) this.failedRequests.set(failure, trace);
+          },
+          log: (m, d) => this.log(m, d),
+        }),
+      );
+    }
     if (options.captureErrors !== false) {
       this.teardown.push(
         watchErrors((error, info) =>
@@ -166,6 +195,7 @@ class BrowserTracker implements Tracker {
     if (path) context.path = path;
     // In a single-page app the previous view is the referrer, not the document's.
     if (this.lastPageUrl && this.lastPageUrl !== context.url) context.referrer = this.lastPageUrl;
+    this.lastTrace = undefined; // a new view: the previous view's requests are not what follows
     if (this.emit(EVENT.pageView, properties, context)) {
       this.lastPageKey = location.pathname + location.search;
       this.lastPageUrl = context.url;
@@ -181,13 +211,19 @@ class BrowserTracker implements Tracker {
     if (++this.errorsThisPage > MAX_ERRORS_PER_PAGE) return;
     const e = error instanceof Error ? error : undefined;
     const message = e?.message || (typeof error === 'string' ? error : safeString(error)) || 'Unknown error';
-    this.emit(EVENT.error, {
-      handled: true,
-      ...plain(context),
-      message,
-      type: e?.name ?? 'Error',
-      ...(e?.stack ? { stack: e.stack.slice(0, 8000) } : {}),
-    });
+    const trace = typeof error === 'object' && error !== null ? this.failedRequests.get(error) : undefined;
+    this.emit(
+      EVENT.error,
+      {
+        handled: true,
+        ...plain(context),
+        message,
+        type: e?.name ?? 'Error',
+        ...(e?.stack ? { stack: e.stack.slice(0, 8000) } : {}),
+      },
+      undefined,
+      trace,
+    );
   }
 
   trackExperimentExposure(experiment: string, variant: string, properties?: Record<string, unknown>): void {
@@ -268,7 +304,7 @@ class BrowserTracker implements Tracker {
   }
 
   /** Builds and queues one event; false when it was not recorded (no consent, sampled out, closed). */
-  private emit(name: string, properties?: Record<string, unknown>, context?: EventContext): boolean {
+  private emit(name: string, properties?: Record<string, unknown>, context?: EventContext, trace = this.lastTrace): boolean {
     try {
       if (!this.consentGiven || this.closed) return false;
       const touch = this.session.touch();
@@ -276,7 +312,12 @@ class BrowserTracker implements Tracker {
       const ctx = context ?? (typeof window === 'undefined' ? {} : pageContext());
       if (touch.started) this.sender.enqueue(this.build(EVENT.sessionStart, touch.id, undefined, ctx));
       const props = toProperties(properties, (m) => this.log(`${name}: ${m}`));
-      this.sender.enqueue(this.build(name, touch.id, props, ctx));
+      const event = this.build(name, touch.id, props, ctx);
+      if (trace) {
+        event.traceId = trace.traceId;
+        event.spanId = trace.spanId;
+      }
+      this.sender.enqueue(event);
       this.log(`queued ${name}`, props);
       return true;
     } catch (error) {
@@ -297,6 +338,13 @@ class BrowserTracker implements Tracker {
     if (this.user) event.userId = this.user;
     if (properties && Object.keys(properties).length > 0) event.properties = properties;
     return event;
+  }
+
+  /** Baggage for the app's traced requests: the session, and the user only with consent. */
+  private baggage(): Record<string, string> {
+    const entries: Record<string, string> = { 'session.id': this.session.peek() };
+    if (this.consentGiven && this.user) entries['user.id'] = this.user;
+    return entries;
   }
 
   private log(message: string, detail?: unknown): void {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENT as BROWSER_EVENT } from '../../src/browser/names.js';
 import { unitHash, uuid } from '../../src/browser/ids.js';
 import { toProperties } from '../../src/browser/properties.js';
+import { baggageHeader, matchesTarget } from '../../src/browser/propagation.js';
 import { BoundedQueue } from '../../src/browser/queue.js';
 import { SessionManager } from '../../src/browser/session.js';
 import { memoryStore } from '../../src/browser/storage.js';
@@ -14,6 +15,28 @@ import { EVENT } from '../../src/semconv.js';
 describe('browser tracker parts', () => {
   it('uses the server contract’s event names', () => {
     for (const [key, name] of Object.entries(BROWSER_EVENT)) expect(EVENT[key as keyof typeof EVENT]).toBe(name);
+  });
+
+  it('matches propagateTo targets: exact origins, URL prefixes, regexes on the URL or a same-origin path', () => {
+    const page = new URL('https://app.example.com/dashboard');
+    const m = (url: string, targets: (string | RegExp)[]) => matchesTarget(new URL(url, page), targets, page);
+    expect(m('https://app.example.com/api/x', [page.origin])).toBe(true);
+    expect(m('https://cdn.example.net/lib.js', [page.origin])).toBe(false);
+    expect(m('https://api.example.com/v1/x', ['https://api.example.com'])).toBe(true);
+    expect(m('https://api.example.com.evil.net/v1/x', ['https://api.example.com'])).toBe(false);
+    expect(m('https://api.example.com:8443/x', ['https://api.example.com'])).toBe(false);
+    expect(m('https://api.example.com/v2/x', ['https://api.example.com/v2/'])).toBe(true);
+    expect(m('https://api.example.com/v1/x', ['https://api.example.com/v2/'])).toBe(false);
+    expect(m('/api/x', ['/api/'])).toBe(true);
+    expect(m('https://other.example.com/api/x', ['/api/'])).toBe(false);
+    expect(m('/api/x', [/^\/api\//])).toBe(true);
+    expect(m('https://other.example.com/api/x', [/^\/api\//])).toBe(false);
+    expect(m('https://other.example.com/api/x', [/^https:\/\/other\.example\.com\//])).toBe(true);
+    expect(m('/api/x', [])).toBe(false);
+  });
+
+  it('writes W3C baggage with percent-encoded values', () => {
+    expect(baggageHeader({ 'session.id': 'a b,c', 'user.id': 'u=1' })).toBe('session.id=a%20b%2Cc,user.id=u%3D1');
   });
 
   it('compiles with browser globals only: no Node APIs in the browser entry', async () => {
