@@ -1,6 +1,7 @@
 /**
  * One simulated user: sessions of the product's journey (sign in, connect organisations, create a
- * migration, run it, view the results), each step with a chance to drop off, think times between steps,
+ * migration, run it, view the results), each step with a chance to drop off (within a visit, and for good:
+ * some users never get past a step however often they come back), think times between steps,
  * browser-side page views and feature usage, an onboarding experiment whose variant changes how many users
  * get through, and the odd mistake (a bad request, an unknown run, a slow report, a bug).
  */
@@ -30,8 +31,33 @@ export interface UserPlan {
   random?: () => number;
 }
 
-/** Drop-off after each step, before the next (control variant; the checklist keeps more users). */
+/** Drop-off within a visit after each step, before the next (control variant; the checklist keeps more users). */
 const DROP_OFF = { afterSignIn: 0.12, afterConnect: 0.15, afterCreate: 0.12, afterRun: 0.1 };
+
+/**
+ * Users who give up on the product for good at a step: they come back and sign in, but never get further
+ * (control variant; the checklist keeps more of them going). Without it every user, visit after visit,
+ * would end up through the whole journey and the funnel (per user) would be flat.
+ */
+const GIVE_UP = { afterSignIn: 0.12, afterConnect: 0.12, afterCreate: 0.1 };
+
+/** The furthest step a user ever reaches: 1 signed in, 2 connected, 3 created a migration, 4 ran one. */
+export type Reach = 1 | 2 | 3 | 4;
+
+/**
+ * How far a user ever gets. The first two go all the way (they make each kind of event happen); the third
+ * never connects an organisation and the fourth never creates a migration, so even a short demo with a few
+ * users shows drop-off; the others give up at random.
+ */
+export function furthestStep(index: number, keep: number, random: () => number): Reach {
+  if (index < 2) return 4;
+  if (index === 2) return 1;
+  if (index === 3) return 2;
+  if (random() < GIVE_UP.afterSignIn * keep) return 1;
+  if (random() < GIVE_UP.afterConnect * keep) return 2;
+  if (random() < GIVE_UP.afterCreate) return 3;
+  return 4;
+}
 
 export class Journey {
   private readonly random: () => number;
@@ -39,6 +65,7 @@ export class Journey {
   private orgs: { source: string; target: string } | undefined;
   private readonly browser: Browser;
   private sessions = 0;
+  private reach: Reach | undefined;
 
   constructor(
     private readonly client: ServiceClient,
@@ -68,7 +95,8 @@ export class Journey {
 
   /** Sessions until the deadline; never throws (an aborted demo just ends the user's activity). */
   async live(): Promise<void> {
-    this.plan.consent(this.plan.userId, this.plan.index === 0 || !this.chance(0.08));
+    // The users with a role (below 4) accept analytics: the events that show their journey must be kept.
+    this.plan.consent(this.plan.userId, this.plan.index < 4 || !this.chance(0.08));
     try {
       while (this.timeLeft()) {
         await this.session();
@@ -107,17 +135,18 @@ export class Journey {
     const variant = this.plan.variantOf(this.plan.userId);
     await this.browser.exposure(EXPERIMENT.key, variant);
     const keep = variant === 'checklist' ? 0.6 : 1;
+    this.reach ??= furthestStep(this.plan.index, keep, this.random);
     await this.think();
-    if (stop() || dropOff(DROP_OFF.afterSignIn * keep)) return this.leave();
+    if (stop() || this.reach < 2 || dropOff(DROP_OFF.afterSignIn * keep)) return this.leave();
 
     if (!(await this.connectOrganisations())) return this.leave();
     await this.think();
-    if (stop() || dropOff(DROP_OFF.afterConnect * keep)) return this.leave();
+    if (stop() || this.reach < 3 || dropOff(DROP_OFF.afterConnect * keep)) return this.leave();
 
     const project = await this.createMigration(first);
     if (!project) return this.leave();
     await this.think();
-    if (stop() || dropOff(DROP_OFF.afterCreate)) return this.leave();
+    if (stop() || this.reach < 4 || dropOff(DROP_OFF.afterCreate)) return this.leave();
 
     const runId = await this.runMigration(project, first);
     if (!runId) return this.leave();
