@@ -24,7 +24,7 @@ import type { Store } from '../store/store.js';
 import { errorsHint, nextCommand } from './hints.js';
 import { openDemoDatabase, type DemoDatabase } from './postgres.js';
 import { collectReportData, writeReport } from './report/index.js';
-import { DEMO_SERVICE, demoSettings } from './settings.js';
+import { DEMO_SERVICE, demoSettings, sentryTraceUrl } from './settings.js';
 import { waitForRows } from './wait-for-rows.js';
 import { EXPERIMENT, runWorkload, type WorkloadResult } from './workload.js';
 
@@ -144,17 +144,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     out(formatViews(await collectViews(store, range), range));
 
     const data = await collectReportData(store, range, { key: EXPERIMENT.key, conversionEvent: 'migration.created' });
-    const reportPath = await writeReport(join(outDir, 'report.html'), data, {
-      title: 'tc9-observability demo: the migration service',
-      facts: [
-        ['users', String(users)],
-        ['requests', String(workload.stats.requests)],
-        ['migration runs', `${workload.stats.runsStarted} (${workload.stats.runsFailed} failed)`],
-        ['browser events', String(workload.stats.browserEvents)],
-        ['errors captured', String(landed.errors)],
-        ['duration', `${Math.round(workload.elapsedMs / 1000)} s`],
-      ],
-    });
+    const reportPath = await writeReport(
+      join(outDir, 'report.html'),
+      data,
+      {
+        title: 'tc9-observability demo: the migration service',
+        facts: [
+          ['users', String(users)],
+          ['requests', String(workload.stats.requests)],
+          ['migration runs', `${workload.stats.runsStarted} (${workload.stats.runsFailed} failed)`],
+          ['browser events', String(workload.stats.browserEvents)],
+          ['errors captured', String(landed.errors)],
+          ['duration', `${Math.round(workload.elapsedMs / 1000)} s`],
+        ],
+      },
+      { sentryTraceUrl: sentryTraceUrl(process.env) },
+    );
     out(`Report: ${reportPath}`);
     out(errorsHint(landed.errors, config.sentry.dsn));
     if (options.openBrowser !== false) openInBrowser(reportPath);

@@ -41,3 +41,20 @@ export function demoSettings(env: Env, outDir: string): DemoSettings {
   });
   return { config, writeKey, databaseUrl: env.DATABASE_URL?.trim() || undefined };
 }
+
+/**
+ * Base of Sentry's trace view for the report's trace ids (links to `<base>/<trace id>/`), or undefined when
+ * the traces are not in Sentry (no SENTRY_DSN) or the organisation is not known: SENTRY_TRACE_URL as is
+ * (like the dashboards' sentry_trace_url), else from SENTRY_ORG on SENTRY_URL (sentry-cli's variable for a
+ * self-hosted Sentry; default https://sentry.io). The trace view is per organisation: SENTRY_PROJECT is not
+ * needed for it.
+ */
+export function sentryTraceUrl(env: Env): string | undefined {
+  if (!env.SENTRY_DSN?.trim()) return undefined;
+  const explicit = env.SENTRY_TRACE_URL?.trim();
+  if (explicit) return explicit.replace(/\/+$/, '');
+  const org = env.SENTRY_ORG?.trim();
+  if (!org) return undefined;
+  const base = (env.SENTRY_URL?.trim() || 'https://sentry.io').replace(/\/+$/, '');
+  return `${base}/organizations/${encodeURIComponent(org)}/explore/traces/trace`;
+}

@@ -2,12 +2,16 @@
 import { findQuery, runQuery } from '../../queries/index.js';
 import type { Store } from '../../store/store.js';
 
+/**
+ * The journey dashboard's funnel (src/dashboards/sql/journeys.ts). Not "viewed results" after "ran it": that
+ * would be feature.used, which the template picker of the next migration also sends, so every user who ran a
+ * migration and came back would count as having viewed its results.
+ */
 export const FUNNEL_STEPS = [
   { event: 'user.login', label: 'Signed in' },
   { event: 'organisation.connected', label: 'Connected an organisation' },
   { event: 'migration.created', label: 'Created a migration' },
   { event: 'migration.executed', label: 'Ran it' },
-  { event: 'feature.used', label: 'Viewed results' },
 ] as const;
 
 export interface ReportData {
@@ -16,11 +20,14 @@ export interface ReportData {
   service: string;
   routes: { route: string; method: string; requests: number; perSecond: number; errors: number; p95Ms: number }[];
   overTime: { t: number; requestsPerSecond: number; p95Ms: number; errorRate: number }[];
+  /** The time buckets of overTime. */
+  intervalMs: number;
   phases: { phase: string; executions: number; failed: number; recordsProcessed: number; recordsPerSecond: number; p95Ms: number }[];
   templates: { template: string; runs: number; succeeded: number; failed: number; successRate: number }[];
   funnel: { label: string; event: string; users: number; conversion: number; dropOffRate: number }[];
   errorsByCategory: { category: string; occurrences: number }[];
-  errorGroups: { type: string; message: string; category: string; occurrences: number }[];
+  /** traceId: the trace of the group's latest occurrence ('' when it was captured outside a trace). */
+  errorGroups: { type: string; message: string; category: string; occurrences: number; traceId: string }[];
   dau: { day: string; users: number }[];
   experiment: { variant: string; users: number; converted: number; rate: number }[];
 }
@@ -64,6 +71,7 @@ export async function collectReportData(
     from: range.from,
     to: range.to,
     service: range.service,
+    intervalMs,
     routes: routes.map((r) => ({
       route: str(r.route),
       method: str(r.method),
@@ -106,9 +114,13 @@ export async function collectReportData(
     errorsByCategory: [...byCategory]
       .map(([category, occurrences]) => ({ category, occurrences }))
       .sort((a, b) => b.occurrences - a.occurrences),
-    errorGroups: groups
-      .slice(0, 10)
-      .map((g) => ({ type: str(g.error_type), message: str(g.message), category: str(g.category), occurrences: num(g.occurrences) })),
+    errorGroups: groups.slice(0, 10).map((g) => ({
+      type: str(g.error_type),
+      message: str(g.message),
+      category: str(g.category),
+      occurrences: num(g.occurrences),
+      traceId: str(g.last_trace_id),
+    })),
     dau: dau.map((r) => ({ day: str(r.time).slice(0, 10), users: num(r.dau) })),
     experiment: variants.map((r) => ({
       variant: str(r.variant),
