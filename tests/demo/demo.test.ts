@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLOR } from '../../src/demo/report/svg.js';
+import { CHROMIUM_OPTIONS, reportLayoutProblems } from './report-layout.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(REPO, 'dist/src/cli/main.js');
@@ -169,17 +171,9 @@ describe('npm start (the embedded demo)', () => {
     // Nothing fetched from elsewhere: no scripts, stylesheets or images by URL.
     expect(html).not.toMatch(/<script|<link[^>]+href=|src="http/i);
 
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    // Shown as 0.0%, never -0.0%.
+    expect(html).not.toMatch(/[-−]0(\.0+)?%/);
+    const browser = await chromium.launch(CHROMIUM_OPTIONS);
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       await page.goto(pathToFileURL(reportPath).href);
@@ -208,6 +202,33 @@ describe('npm start (the embedded demo)', () => {
       }
       const phases = await page.$$eval('svg[data-chart="migration-throughput"] text', (texts) => texts.map((t) => t.textContent));
       expect(phases).toEqual(expect.arrayContaining(['extract', 'transform', 'load']));
+
+      // The demo's users drop off: some step of the funnel has fewer users than the first.
+      const funnel = await page.$$eval('svg[data-chart="funnel"] text[text-anchor="end"]', (texts) =>
+        texts.map((t) => t.textContent ?? ''),
+      );
+      const users = funnel.map((note) => Number(/^\d+/.exec(note)?.[0]));
+      expect(users.length, funnel.join(' | ')).toBe(4);
+      expect(Math.min(...users.slice(1)), funnel.join(' | ')).toBeLessThan(users[0]!);
+      // The transform phase went fine: not drawn in the failure colour.
+      const phaseFills = await page.$$eval('svg[data-chart="migration-throughput"] rect.mark', (rects) =>
+        rects.map((r) => r.getAttribute('fill')),
+      );
+      expect(phaseFills).not.toContain(COLOR.failure);
+      // Error groups show the trace id of an occurrence (no Sentry configured: as text to copy).
+      const traces = await page.$$eval('#error-groups .trace-id', (ids) => ids.map((i) => i.textContent));
+      expect(traces.length).toBeGreaterThan(0);
+      for (const id of traces) expect(id).toMatch(/^[0-9a-f]{32}$/);
+
+      // No text clipped or over other text, time axes with several ticks; and the same at a phone's width,
+      // where the page must not scroll sideways.
+      const wide = await reportLayoutProblems(page);
+      expect(wide.problems).toEqual([]);
+      expect(wide.tickLabels['traffic-rate']!.length).toBeGreaterThan(2);
+      await page.setViewportSize({ width: 390, height: 900 });
+      const phone = await reportLayoutProblems(page);
+      expect(phone.scrollWidth).toBeLessThanOrEqual(390);
+      expect(phone.problems).toEqual([]);
     } finally {
       await browser.close();
     }
