@@ -1,4 +1,5 @@
 /** Parsers for flag values; a bad value is a usage error (exit 2) naming the flag's accepted forms. */
+import { UsageError } from './errors.js';
 import { InvalidArgumentError } from 'commander';
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
@@ -46,4 +47,22 @@ export function parsePositiveInt(text: string): number {
 /** A duration in seconds: a bare number or a span like 90s, 2m. */
 export function parseSeconds(text: string): number {
   return parseTimeout(text) / 1000;
+}
+
+/**
+ * The --since/--until window, both ends from one clock reading (so "--since 24h" is exactly 24 hours); a bad
+ * value or an empty window is a usage error naming the flag.
+ */
+export function parseWindow(since: string, until: string, now: number = Date.now()): { from: Date; to: Date } {
+  const instant = (flag: string, text: string) => {
+    try {
+      return parseInstant(text, now);
+    } catch (err) {
+      throw new UsageError(`${flag}: ${(err as Error).message}`);
+    }
+  };
+  const from = instant('--since', since);
+  const to = instant('--until', until);
+  if (from.getTime() >= to.getTime()) throw new UsageError(`--since (${from.toISOString()}) must be before --until (${to.toISOString()})`);
+  return { from, to };
 }

@@ -17,7 +17,7 @@ import { deleteUser, exportUser, USER_DATA } from '../../store/gdpr.js';
 import { quoteIdentifier } from '../../store/sql.js';
 import type { Store } from '../../store/store.js';
 import { CliFailure, EXIT_NO_DATA, UsageError } from '../errors.js';
-import { parseInstant } from '../options.js';
+import { parseWindow } from '../options.js';
 import { DATA_DIR_FLAGS, DATA_DIR_HELP, describeStore, withDataDir, withExistingStore } from '../store.js';
 import { renderTable } from '../table.js';
 
@@ -162,17 +162,7 @@ interface UserRow {
 }
 
 async function runUsers(flags: UsersFlags): Promise<void> {
-  const now = Date.now();
-  const instant = (flag: string, text: string) => {
-    try {
-      return parseInstant(text, now);
-    } catch (err) {
-      throw new UsageError(`${flag}: ${(err as Error).message}`);
-    }
-  };
-  const from = instant('--since', flags.since);
-  const to = instant('--until', flags.until);
-  if (from.getTime() >= to.getTime()) throw new UsageError(`--since (${from.toISOString()}) must be before --until (${to.toISOString()})`);
+  const { from, to } = parseWindow(flags.since, flags.until);
   const limit = Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a positive whole number, got "${flags.limit}"`);
   const env = withDataDir(process.env, flags.dataDir);

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { UsageError } from '../errors.js';
-import { parseInstant } from '../options.js';
+import { parseWindow } from '../options.js';
 import { DATA_DIR_FLAGS, DATA_DIR_HELP, withDataDir, withExistingStore } from '../store.js';
 import { collectViews, formatViews, VIEW_NAMES, type ViewName } from '../views.js';
 
@@ -28,18 +28,7 @@ function viewNames(text: string | undefined): ViewName[] {
 }
 
 async function runReport(flags: ReportFlags): Promise<void> {
-  // Both ends from one clock reading, so "--since 24h" is exactly 24 hours.
-  const now = Date.now();
-  const instant = (flag: string, text: string) => {
-    try {
-      return parseInstant(text, now);
-    } catch (err) {
-      throw new UsageError(`${flag}: ${(err as Error).message}`);
-    }
-  };
-  const from = instant('--since', flags.since);
-  const to = instant('--until', flags.until);
-  if (from.getTime() >= to.getTime()) throw new UsageError(`--since (${from.toISOString()}) must be before --until (${to.toISOString()})`);
+  const { from, to } = parseWindow(flags.since, flags.until);
   const names = viewNames(flags.view);
   const env = withDataDir(process.env, flags.dataDir);
   const config = loadConfig(env);
